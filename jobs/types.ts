@@ -1,0 +1,15 @@
+import type { WebClient } from '@slack/web-api';
+import type { Config } from '../src/config';
+import type { SmxContext } from '../src/context';
+
+export interface JobDeps {
+  ctx: SmxContext;
+  client: WebClient;
+}
+
+/** A scheduled job: a plain async function plus its schedule (a cron expression from config). */
+export interface Job {
+  name: string;
+  schedule(config: Config): string;
+  run(deps: JobDeps): Promise<void>;
+}

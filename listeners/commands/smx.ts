@@ -1,0 +1,51 @@
+import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import type { SmxContext } from '../../src/context';
+import { toUserFacing } from '../../src/errors';
+import { codeOutside, unescapeSlack } from '../../src/slack/text';
+import { renderHelp } from './smx/help';
+import { findSubcommand } from './smx/index';
+
+export const UNKNOWN_SUBCOMMAND = (name: string) =>
+  `I don't know the command ${codeOutside(`/smx ${name}`, 60)}. Here is what I can do:`;
+
+/** Splits "schedule tomorrow 9am | text" into the subcommand name and the rest. */
+export function splitCommandText(text: string): { name: string; args: string } {
+  const trimmed = unescapeSlack(text).trim();
+  const m = /^(\S+)\s*([\s\S]*)$/.exec(trimmed);
+  if (!m) return { name: '', args: '' };
+  return { name: (m[1] ?? '').toLowerCase(), args: (m[2] ?? '').trim() };
+}
+
+/** `/smx …`: one router; each subcommand lives in its own file (listeners/commands/smx/). */
+export const smxCommand =
+  (ctx: SmxContext) =>
+  async ({
+    command,
+    ack,
+    respond,
+    client,
+  }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
+    await ack();
+    const { name, args } = splitCommandText(command.text ?? '');
+    const log = ctx.logger.child({ command: 'smx', subcommand: name || 'help', user: command.user_id });
+    try {
+      if (name === '') {
+        await respond({ response_type: 'ephemeral', ...renderHelp() });
+        return;
+      }
+      const sub = findSubcommand(name);
+      if (!sub) {
+        await respond({ response_type: 'ephemeral', ...renderHelp(UNKNOWN_SUBCOMMAND(name)) });
+        return;
+      }
+      await sub.run({ ctx, args, command, respond, client });
+    } catch (err) {
+      const answer = toUserFacing(err);
+      log.error({ err, code: answer.code, ref: answer.ref }, 'subcommand failed');
+      try {
+        await respond({ response_type: 'ephemeral', text: answer.message });
+      } catch (respondErr) {
+        log.error({ err: respondErr }, 'could not tell the user about the failure');
+      }
+    }
+  };

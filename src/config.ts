@@ -1,0 +1,387 @@
+/**
+ * The only module that reads the environment. Everything is validated once at start-up; when anything is wrong,
+ * every problem is listed with how to fix it, so an operator fixes them all in one go.
+ */
+import path from 'node:path';
+import dotenv from 'dotenv';
+import { IANAZone } from 'luxon';
+import { validate as validateCron } from 'node-cron';
+import { z } from 'zod';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const bool = (name: string, dflt: boolean) =>
+  z
+    .string()
+    .trim()
+    .toLowerCase()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return dflt;
+      if (['true', '1', 'yes'].includes(v)) return true;
+      if (['false', '0', 'no'].includes(v)) return false;
+      ctx.addIssue({ code: 'custom', message: `${name} must be true or false, e.g. ${name}=${dflt}` });
+      return z.NEVER;
+    });
+
+const url = (name: string, dflt: string | undefined, example: string) =>
+  optionalString.transform((v, ctx) => {
+    const value = v ?? dflt;
+    if (value === undefined) return undefined;
+    try {
+      const u = new URL(value);
+      if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('protocol');
+      return value.replace(/\/+$/, '');
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `${name} must be an http(s) URL, e.g. ${name}=${example}` });
+      return z.NEVER;
+    }
+  });
+
+const cron = (name: string, dflt: string) =>
+  optionalString.transform((v, ctx) => {
+    const value = v ?? dflt;
+    if (!validateCron(value)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `${name} is not a valid cron expression ('${value}'); use five fields, e.g. ${name}="${dflt}"`,
+      });
+      return z.NEVER;
+    }
+    return value;
+  });
+
+/** `Name=Value,Other=Value` lists, as used by GOOGLE_LOCATIONS and SMX_FACILITY_CHANNELS. */
+const pairs = (name: string, example: string) =>
+  optionalString.transform((v, ctx) => {
+    const out: Array<{ key: string; value: string }> = [];
+    if (v === undefined) return out;
+    for (const part of v.split(',')) {
+      const item = part.trim();
+      if (item === '') continue;
+      const eq = item.indexOf('=');
+      const key = eq > 0 ? item.slice(0, eq).trim() : '';
+      const value = eq > 0 ? item.slice(eq + 1).trim() : '';
+      if (key === '' || value === '') {
+        ctx.addIssue({
+          code: 'custom',
+          message: `${name} has an entry '${item}' without '=' ; write it as ${example}`,
+        });
+        return z.NEVER;
+      }
+      out.push({ key, value });
+    }
+    return out;
+  });
+
+const idList = optionalString.transform((v) =>
+  (v ?? '')
+    .split(/[\s,]+/)
+    .map((s) => s.trim())
+    .filter((s) => s !== ''),
+);
+
+const schema = z.object({
+  SLACK_BOT_TOKEN: z
+    .string({
+      message: 'SLACK_BOT_TOKEN is missing: copy the Bot User OAuth Token (xoxb-…) from your Slack app',
+    })
+    .trim()
+    .startsWith(
+      'xoxb-',
+      'SLACK_BOT_TOKEN must be a bot token starting with xoxb- (OAuth & Permissions page)',
+    ),
+  SLACK_SIGNING_SECRET: z
+    .string({ message: 'SLACK_SIGNING_SECRET is missing: copy the Signing Secret from Basic Information' })
+    .trim()
+    .min(1, 'SLACK_SIGNING_SECRET is empty: copy the Signing Secret from Basic Information'),
+  SLACK_APP_TOKEN: optionalString.refine(
+    (v) => v === undefined || v.startsWith('xapp-'),
+    'SLACK_APP_TOKEN must be an app-level token starting with xapp- (Basic Information → App-Level Tokens), or unset for HTTP mode',
+  ),
+  SLACK_API_URL: url('SLACK_API_URL', undefined, 'https://slack.com/api/'),
+  PORT: optionalString.transform((v, ctx) => {
+    const n = Number(v ?? '3000');
+    if (!Number.isInteger(n) || n < 0 || n > 65535) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'PORT must be a whole number from 0 to 65535, e.g. PORT=3000',
+      });
+      return z.NEVER;
+    }
+    return n;
+  }),
+  MONGODB_URI: optionalString.refine(
+    (v) => v === undefined || /^mongodb(\+srv)?:\/\//.test(v),
+    'MONGODB_URI must start with mongodb:// or mongodb+srv://, e.g. MONGODB_URI=mongodb://localhost:27017/smx — or leave it unset for the embedded database',
+  ),
+  SMX_DATA_DIR: optionalString,
+  SMX_TIMEZONE: optionalString.refine(
+    (v) => v === undefined || IANAZone.isValidZone(v),
+    'SMX_TIMEZONE must be an IANA time zone name, e.g. SMX_TIMEZONE=Asia/Kolkata',
+  ),
+  LOG_LEVEL: optionalString.refine(
+    (v) => v === undefined || (LOG_LEVELS as readonly string[]).includes(v),
+    `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`,
+  ),
+  LOG_FORMAT: optionalString.refine(
+    (v) => v === undefined || v === 'json' || v === 'pretty',
+    'LOG_FORMAT must be json or pretty',
+  ),
+
+  // Reviews (issue: reviews and feedback)
+  GOOGLE_CLIENT_ID: optionalString,
+  GOOGLE_CLIENT_SECRET: optionalString,
+  GOOGLE_REFRESH_TOKEN: optionalString,
+  GOOGLE_ACCOUNT_ID: optionalString,
+  GOOGLE_LOCATIONS: pairs(
+    'GOOGLE_LOCATIONS',
+    'GOOGLE_LOCATIONS=locations/123=City Hospital,locations/456=North Clinic',
+  ),
+  GOOGLE_BUSINESS_API_URL: url(
+    'GOOGLE_BUSINESS_API_URL',
+    'https://mybusiness.googleapis.com',
+    'https://mybusiness.googleapis.com',
+  ),
+  GOOGLE_OAUTH_TOKEN_URL: url(
+    'GOOGLE_OAUTH_TOKEN_URL',
+    'https://oauth2.googleapis.com/token',
+    'https://oauth2.googleapis.com/token',
+  ),
+  FACEBOOK_PAGE_ID: optionalString,
+  FACEBOOK_PAGE_TOKEN: optionalString,
+  FACEBOOK_FACILITY: optionalString,
+  FACEBOOK_GRAPH_URL: url(
+    'FACEBOOK_GRAPH_URL',
+    'https://graph.facebook.com/v21.0',
+    'https://graph.facebook.com/v21.0',
+  ),
+  TWITTER_APP_KEY: optionalString,
+  TWITTER_APP_SECRET: optionalString,
+  TWITTER_ACCESS_TOKEN: optionalString,
+  TWITTER_ACCESS_SECRET: optionalString,
+  TWITTER_API_URL: url('TWITTER_API_URL', 'https://api.x.com', 'https://api.x.com'),
+  SMX_INGEST_CRON: cron('SMX_INGEST_CRON', '*/15 * * * *'),
+  SMX_WEBHOOK_SECRET: optionalString,
+  SMX_DIGEST_CRON: cron('SMX_DIGEST_CRON', '0 8 * * *'),
+  SMX_DIGEST_CHANNEL: optionalString,
+  SMX_FACILITY_CHANNELS: pairs(
+    'SMX_FACILITY_CHANNELS',
+    'SMX_FACILITY_CHANNELS=North Clinic=C0123,City Hospital=C0456',
+  ),
+  SMX_DIGEST_SHOW_NAMES: bool('SMX_DIGEST_SHOW_NAMES', false),
+
+  // Posts (issue: scheduling, approval, publishing)
+  SMX_APPROVALS_CHANNEL: optionalString,
+  SMX_APPROVERS: idList,
+  SMX_ALLOW_SELF_APPROVAL: bool('SMX_ALLOW_SELF_APPROVAL', false),
+  SMX_PUBLISH_CRON: cron('SMX_PUBLISH_CRON', '* * * * *'),
+
+  // Metrics (issue: metrics and goals)
+  SMX_SNAPSHOT_CRON: cron('SMX_SNAPSHOT_CRON', '50 23 * * *'),
+  SMX_REPORT_CRON: cron('SMX_REPORT_CRON', '0 9 * * 1'),
+});
+
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface GoogleConfig {
+  clientId: string;
+  clientSecret: string;
+  refreshToken: string;
+  accountId: string;
+  locations: Array<{ id: string; facility: string }>;
+  apiUrl: string;
+  tokenUrl: string;
+}
+
+export interface FacebookConfig {
+  pageId: string;
+  pageToken: string;
+  facility: string | undefined;
+  graphUrl: string;
+}
+
+export interface TwitterConfig {
+  appKey: string;
+  appSecret: string;
+  accessToken: string;
+  accessSecret: string;
+  apiUrl: string;
+}
+
+export interface Config {
+  slack: {
+    botToken: string;
+    signingSecret: string;
+    appToken: string | undefined;
+    apiUrl: string | undefined;
+    socketMode: boolean;
+  };
+  port: number;
+  mongodbUri: string | undefined;
+  dataDir: string;
+  timezone: string;
+  logLevel: LogLevel;
+  logFormat: 'json' | 'pretty';
+  /** Undefined when the source/target has no credentials: it is off, not an error. */
+  google: GoogleConfig | undefined;
+  facebook: FacebookConfig | undefined;
+  twitter: TwitterConfig | undefined;
+  webhookSecret: string | undefined;
+  ingestCron: string;
+  digest: {
+    cron: string;
+    channel: string | undefined;
+    facilityChannels: Record<string, string>;
+    showNames: boolean;
+  };
+  posts: {
+    approvalsChannel: string | undefined;
+    approvers: string[];
+    allowSelfApproval: boolean;
+    publishCron: string;
+  };
+  metrics: {
+    snapshotCron: string;
+    reportCron: string;
+  };
+}
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
+
+/** All-or-nothing credential groups: partly set is a mistake worth reporting; wholly unset means "off". */
+function group<K extends string>(
+  env: Record<string, string | undefined>,
+  label: string,
+  names: readonly K[],
+  problems: string[],
+): Record<K, string> | undefined {
+  const present = names.filter((n) => env[n] !== undefined);
+  if (present.length === 0) return undefined;
+  const missing = names.filter((n) => env[n] === undefined);
+  if (missing.length > 0) {
+    problems.push(
+      `${label} is partly configured: ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing (set ${
+        missing.length === 1 ? 'it' : 'them'
+      } too, or unset ${present.join(', ')} to turn ${label} off)`,
+    );
+    return undefined;
+  }
+  return Object.fromEntries(names.map((n) => [n, env[n] as string])) as Record<K, string>;
+}
+
+/** Pure: parses an environment object. Tests call this with their own objects. */
+export function loadConfig(env: Record<string, string | undefined>, cwd = process.cwd()): ConfigResult {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    return { ok: false, problems: parsed.error.issues.map((i) => i.message) };
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  const flat = e as unknown as Record<string, string | undefined>;
+
+  const g = group(
+    flat,
+    'Google reviews',
+    ['GOOGLE_CLIENT_ID', 'GOOGLE_CLIENT_SECRET', 'GOOGLE_REFRESH_TOKEN', 'GOOGLE_ACCOUNT_ID'] as const,
+    problems,
+  );
+  if (g && e.GOOGLE_LOCATIONS.length === 0) {
+    problems.push(
+      'GOOGLE_LOCATIONS is missing: list the locations to watch, e.g. GOOGLE_LOCATIONS=locations/123=City Hospital',
+    );
+  }
+  const fb = group(flat, 'Facebook', ['FACEBOOK_PAGE_ID', 'FACEBOOK_PAGE_TOKEN'] as const, problems);
+  const tw = group(
+    flat,
+    'X (Twitter)',
+    ['TWITTER_APP_KEY', 'TWITTER_APP_SECRET', 'TWITTER_ACCESS_TOKEN', 'TWITTER_ACCESS_SECRET'] as const,
+    problems,
+  );
+  if (problems.length > 0) return { ok: false, problems };
+
+  return {
+    ok: true,
+    config: {
+      slack: {
+        botToken: e.SLACK_BOT_TOKEN,
+        signingSecret: e.SLACK_SIGNING_SECRET,
+        appToken: e.SLACK_APP_TOKEN,
+        apiUrl: e.SLACK_API_URL === undefined ? undefined : `${e.SLACK_API_URL}/`,
+        socketMode: e.SLACK_APP_TOKEN !== undefined,
+      },
+      port: e.PORT,
+      mongodbUri: e.MONGODB_URI,
+      dataDir: path.resolve(cwd, e.SMX_DATA_DIR ?? '.smx'),
+      timezone: e.SMX_TIMEZONE ?? 'UTC',
+      logLevel: (e.LOG_LEVEL ?? 'info') as LogLevel,
+      logFormat: (e.LOG_FORMAT ?? 'json') as 'json' | 'pretty',
+      google: g
+        ? {
+            clientId: g.GOOGLE_CLIENT_ID,
+            clientSecret: g.GOOGLE_CLIENT_SECRET,
+            refreshToken: g.GOOGLE_REFRESH_TOKEN,
+            accountId: g.GOOGLE_ACCOUNT_ID,
+            locations: e.GOOGLE_LOCATIONS.map((p) => ({ id: p.key, facility: p.value })),
+            apiUrl: e.GOOGLE_BUSINESS_API_URL as string,
+            tokenUrl: e.GOOGLE_OAUTH_TOKEN_URL as string,
+          }
+        : undefined,
+      facebook: fb
+        ? {
+            pageId: fb.FACEBOOK_PAGE_ID,
+            pageToken: fb.FACEBOOK_PAGE_TOKEN,
+            facility: e.FACEBOOK_FACILITY,
+            graphUrl: e.FACEBOOK_GRAPH_URL as string,
+          }
+        : undefined,
+      twitter: tw
+        ? {
+            appKey: tw.TWITTER_APP_KEY,
+            appSecret: tw.TWITTER_APP_SECRET,
+            accessToken: tw.TWITTER_ACCESS_TOKEN,
+            accessSecret: tw.TWITTER_ACCESS_SECRET,
+            apiUrl: e.TWITTER_API_URL as string,
+          }
+        : undefined,
+      webhookSecret: e.SMX_WEBHOOK_SECRET,
+      ingestCron: e.SMX_INGEST_CRON,
+      digest: {
+        cron: e.SMX_DIGEST_CRON,
+        channel: e.SMX_DIGEST_CHANNEL,
+        facilityChannels: Object.fromEntries(e.SMX_FACILITY_CHANNELS.map((p) => [p.key, p.value])),
+        showNames: e.SMX_DIGEST_SHOW_NAMES,
+      },
+      posts: {
+        approvalsChannel: e.SMX_APPROVALS_CHANNEL,
+        approvers: e.SMX_APPROVERS,
+        allowSelfApproval: e.SMX_ALLOW_SELF_APPROVAL,
+        publishCron: e.SMX_PUBLISH_CRON,
+      },
+      metrics: {
+        snapshotCron: e.SMX_SNAPSHOT_CRON,
+        reportCron: e.SMX_REPORT_CRON,
+      },
+    },
+  };
+}
+
+/** Reads `.env` (when present) and the process environment; on any problem prints them all and exits 1. */
+export function readConfigOrExit(): Config {
+  // dotenv never overrides variables that are already set, so the real environment wins.
+  dotenv.config({ quiet: true });
+  const result = loadConfig(process.env);
+  if (result.ok) return result.config;
+  process.stderr.write(
+    `smx can't start: its configuration has ${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}.\n` +
+      result.problems.map((p) => `  - ${p}\n`).join('') +
+      'Set these in the environment or in a .env file (see .env.example and the README), then start again.\n',
+  );
+  process.exit(1);
+}

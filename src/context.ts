@@ -1,0 +1,14 @@
+import type { Config } from './config';
+import type { Database } from './db';
+import type { Logger } from './logger';
+
+/** What every listener, job and service may use. Built once at start-up (or per test) and passed down. */
+export interface SmxContext {
+  config: Config;
+  logger: Logger;
+  db: Database;
+  /** The clock: injectable so tests can pin "now". */
+  now: () => Date;
+  /** Identifies this app instance in exactly-once claims. */
+  instanceId: string;
+}

@@ -1,0 +1,135 @@
+/**
+ * FerretDB v1.24.2 with its SQLite backend: the embedded database where no mongod can be had. The binary is built
+ * once from the Go module proxy (scripts/ferretdb) into a cache outside the checkout and reused afterwards.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import type { Logger } from '../logger';
+import { projectRoot } from '../paths';
+
+export const FERRETDB_VERSION = 'v1.24.2';
+
+const SOURCE_FILES = ['main.go', 'go.mod', 'go.sum'];
+
+function sourceDir(): string {
+  return path.join(projectRoot(), 'scripts', 'ferretdb');
+}
+
+/** Where the built binary lives: keyed by a hash of its sources, so a change rebuilds and nothing stale is used. */
+export function ferretdbBinaryPath(cacheRoot = path.join(os.homedir(), '.cache', 'smx')): string {
+  const hash = createHash('sha256');
+  for (const f of SOURCE_FILES) hash.update(fs.readFileSync(path.join(sourceDir(), f)));
+  return path.join(
+    cacheRoot,
+    `ferretdb-${FERRETDB_VERSION}-${hash.digest('hex').slice(0, 12)}`,
+    'smx-ferretdb',
+  );
+}
+
+function run(cmd: string, args: string[], cwd: string, logger: Logger, what: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let tail = '';
+    const started = Date.now();
+    const progress = setInterval(() => {
+      logger.info({ seconds: Math.round((Date.now() - started) / 1000) }, `${what}: still working`);
+    }, 15000);
+    const onLine = (line: string) => {
+      tail = `${tail}\n${line}`.slice(-4000);
+      // `go build -v` names each package as it compiles: that is the progress a waiting person sees.
+      logger.debug({ line }, what);
+    };
+    readline.createInterface({ input: child.stdout }).on('line', onLine);
+    readline.createInterface({ input: child.stderr }).on('line', onLine);
+    child.on('error', (err) => {
+      clearInterval(progress);
+      reject(err);
+    });
+    child.on('close', (code) => {
+      clearInterval(progress);
+      if (code === 0) resolve();
+      else reject(new Error(`${what} failed (exit ${code}):${tail}`));
+    });
+  });
+}
+
+/** Builds the binary when the cache lacks it. Idempotent; concurrent callers end with the same file. */
+export async function ensureFerretdbBinary(logger: Logger, binPath = ferretdbBinaryPath()): Promise<string> {
+  if (fs.existsSync(binPath)) return binPath;
+  logger.info(
+    { binPath },
+    `building FerretDB ${FERRETDB_VERSION} from the Go module proxy — first run only, this takes a few minutes`,
+  );
+  fs.mkdirSync(path.dirname(binPath), { recursive: true });
+  const tmp = `${binPath}.${process.pid}.tmp`;
+  try {
+    await run('go', ['build', '-v', '-trimpath', '-o', tmp, '.'], sourceDir(), logger, 'building FerretDB');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new Error(
+        'the embedded database needs Go to build FerretDB once (https://go.dev/dl), or set MONGODB_URI to a MongoDB server',
+      );
+    }
+    throw err;
+  }
+  fs.renameSync(tmp, binPath); // atomic: a parallel build simply replaces an identical file
+  logger.info({ binPath }, 'FerretDB built');
+  return binPath;
+}
+
+export interface RunningFerretdb {
+  uri: string;
+  address: string;
+  stop(): Promise<void>;
+}
+
+/** Starts FerretDB on a free loopback port with its SQLite files in `dataDir`. */
+export async function startFerretdb(
+  binPath: string,
+  dataDir: string,
+  logger: Logger,
+): Promise<RunningFerretdb> {
+  fs.mkdirSync(dataDir, { recursive: true });
+  const child: ChildProcess = spawn(binPath, ['--data-dir', dataDir, '--exit-with-stdin'], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const stderrLines: string[] = [];
+  readline.createInterface({ input: child.stderr as NodeJS.ReadableStream }).on('line', (line) => {
+    stderrLines.push(line);
+    if (stderrLines.length > 50) stderrLines.shift();
+    logger.warn({ line }, 'ferretdb');
+  });
+  const address = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('FerretDB did not start within 30 s')), 30000);
+    readline.createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
+      const m = /listening on (\S+)/.exec(line);
+      if (m?.[1]) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    child.once('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`FerretDB exited with code ${code}: ${stderrLines.join('\n')}`));
+    });
+  });
+  child.unref();
+  return {
+    address,
+    uri: `mongodb://${address}/?directConnection=true`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}

@@ -1,0 +1,220 @@
+/**
+ * Starts the real smx app in HTTP mode against the fake Slack and the test database, and drives it the way Slack
+ * does: signed slash commands, block_actions and view_submission payloads over HTTP.
+ */
+import pino from 'pino';
+import { createSmxApp, type SmxApp } from '../../src/app';
+import { loadConfig } from '../../src/config';
+import type { SmxContext } from '../../src/context';
+import type { Database } from '../../src/db';
+import { newOwnerId } from '../../src/services/claims';
+import { FAKE_BOT_TOKEN, FAKE_TEAM, FakeSlack, type ResponseUrlPost } from '../fakes/slack';
+import { slackSignature, TEST_SIGNING_SECRET } from './signing';
+
+export interface TestApp {
+  smx: SmxApp;
+  ctx: SmxContext;
+  slack: FakeSlack;
+  url: string;
+  /** Sends a signed `/smx <text>` and returns the HTTP status and what came back on its response_url. */
+  command(text: string, opts?: CommandOptions): Promise<{ status: number; responses: ResponseUrlPost[] }>;
+  /** Sends a signed block_actions payload for a button click. */
+  action(action: ActionInput): Promise<{ status: number; responses: ResponseUrlPost[] }>;
+  /** Sends a signed view_submission payload; returns the HTTP status and Bolt's JSON answer (errors etc.). */
+  viewSubmission(view: ViewInput): Promise<{ status: number; body: unknown }>;
+  /** Posts a raw body to the app with Slack headers (for signature tests). */
+  post(path: string, body: string, headers: Record<string, string>): Promise<Response>;
+  stop(): Promise<void>;
+}
+
+export interface CommandOptions {
+  user?: string;
+  channel?: string;
+  /** Wait for this many response_url posts (default 1). */
+  expect?: number;
+}
+
+export interface ActionInput {
+  actionId: string;
+  value?: string;
+  blockId?: string;
+  user?: string;
+  channel?: string;
+  messageTs?: string;
+  message?: Record<string, unknown>;
+  expect?: number;
+}
+
+export interface ViewInput {
+  callbackId: string;
+  values: Record<string, Record<string, unknown>>;
+  privateMetadata?: string;
+  user?: string;
+}
+
+export const FORM = 'application/x-www-form-urlencoded';
+
+export interface StartOptions {
+  db: Database;
+  env?: Record<string, string>;
+  now?: () => Date;
+  slack?: FakeSlack;
+}
+
+export function testEnv(slack: FakeSlack, env: Record<string, string> = {}): Record<string, string> {
+  return {
+    SLACK_BOT_TOKEN: FAKE_BOT_TOKEN,
+    SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
+    SLACK_API_URL: slack.apiUrl,
+    PORT: '0',
+    SMX_TIMEZONE: 'Asia/Kolkata',
+    MONGODB_URI: 'mongodb://unused-in-tests',
+    ...env,
+  };
+}
+
+export function testContext(
+  db: Database,
+  slack: FakeSlack,
+  opts: Omit<StartOptions, 'db' | 'slack'> = {},
+): SmxContext {
+  const result = loadConfig(testEnv(slack, opts.env));
+  if (!result.ok) throw new Error(`test config invalid: ${result.problems.join('; ')}`);
+  return {
+    config: result.config,
+    logger: pino({ level: process.env.SMX_TEST_LOG_LEVEL ?? 'silent' }),
+    db,
+    now: opts.now ?? (() => new Date()),
+    instanceId: newOwnerId('test'),
+  };
+}
+
+export async function startTestApp(opts: StartOptions): Promise<TestApp> {
+  const slack = opts.slack ?? (await new FakeSlack().start());
+  const ownsSlack = opts.slack === undefined;
+  const ctx = testContext(opts.db, slack, opts);
+  const smx = createSmxApp(ctx, { processBeforeResponse: true, slackRetries: 0 });
+  const { port } = await smx.start();
+  const url = `http://127.0.0.1:${port}`;
+
+  const post = (path: string, body: string, headers: Record<string, string>) =>
+    fetch(`${url}${path}`, { method: 'POST', body, headers });
+
+  const signedPost = (body: string) =>
+    post('/slack/events', body, { 'content-type': FORM, ...slackSignature(body) });
+
+  return {
+    smx,
+    ctx,
+    slack,
+    url,
+    post,
+    async command(text, copts = {}) {
+      const r = slack.responseUrl();
+      const body = new URLSearchParams({
+        token: 'legacy-verification-token',
+        team_id: FAKE_TEAM,
+        team_domain: 'test',
+        channel_id: copts.channel ?? 'C0GENERAL',
+        channel_name: 'general',
+        user_id: copts.user ?? 'U0STAFF',
+        user_name: 'staff',
+        command: '/smx',
+        text,
+        api_app_id: 'A0SMX',
+        response_url: r.url,
+        trigger_id: `trigger.${Date.now()}`,
+      }).toString();
+      const res = await signedPost(body);
+      const expect = copts.expect ?? 1;
+      const responses = expect > 0 ? await slack.waitForResponse(r.id, expect) : slack.responsesFor(r.id);
+      return { status: res.status, responses };
+    },
+    async action(a) {
+      const r = slack.responseUrl();
+      const user = a.user ?? 'U0STAFF';
+      const channel = a.channel ?? 'C0GENERAL';
+      const payload = {
+        type: 'block_actions',
+        user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: FAKE_TEAM },
+        api_app_id: 'A0SMX',
+        token: 'legacy-verification-token',
+        team: { id: FAKE_TEAM, domain: 'test' },
+        channel: { id: channel, name: 'channel' },
+        container: {
+          type: 'message',
+          message_ts: a.messageTs ?? '1.000',
+          channel_id: channel,
+          is_ephemeral: false,
+        },
+        message: a.message ?? { ts: a.messageTs ?? '1.000', text: '', blocks: [] },
+        response_url: r.url,
+        trigger_id: `trigger.${Date.now()}`,
+        actions: [
+          {
+            action_id: a.actionId,
+            block_id: a.blockId ?? 'b',
+            value: a.value ?? '',
+            type: 'button',
+            action_ts: String(Date.now() / 1000),
+          },
+        ],
+      };
+      const res = await signedPost(new URLSearchParams({ payload: JSON.stringify(payload) }).toString());
+      const expect = a.expect ?? 0;
+      const responses = expect > 0 ? await slack.waitForResponse(r.id, expect) : slack.responsesFor(r.id);
+      return { status: res.status, responses };
+    },
+    async viewSubmission(v) {
+      const user = v.user ?? 'U0STAFF';
+      const payload = {
+        type: 'view_submission',
+        team: { id: FAKE_TEAM, domain: 'test' },
+        user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: FAKE_TEAM },
+        api_app_id: 'A0SMX',
+        token: 'legacy-verification-token',
+        trigger_id: `trigger.${Date.now()}`,
+        view: {
+          id: 'V0VIEW',
+          type: 'modal',
+          callback_id: v.callbackId,
+          private_metadata: v.privateMetadata ?? '',
+          state: { values: v.values },
+          hash: 'h',
+        },
+      };
+      const res = await signedPost(new URLSearchParams({ payload: JSON.stringify(payload) }).toString());
+      const text = await res.text();
+      let body: unknown = text;
+      try {
+        body = text === '' ? undefined : JSON.parse(text);
+      } catch {
+        /* not JSON */
+      }
+      return { status: res.status, body };
+    },
+    async stop() {
+      await smx.stop();
+      if (ownsSlack) await slack.close();
+    },
+  };
+}
+
+/** The visible text of a Slack message body (text fallback plus every text in its blocks). */
+export function visibleText(body: Record<string, unknown> | undefined): string {
+  if (!body) return '';
+  const out: string[] = [];
+  const walk = (v: unknown): void => {
+    if (typeof v === 'string') return;
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        if (k === 'text' && typeof x === 'string') out.push(x);
+        else walk(x);
+      }
+    }
+  };
+  if (typeof body.text === 'string') out.push(body.text);
+  walk(body.blocks);
+  return out.join('\n');
+}
