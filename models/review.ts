@@ -1,0 +1,50 @@
+import { type InferSchemaType, model, Schema } from 'mongoose';
+
+export const REVIEW_STATUSES = ['new', 'assigned', 'handled'] as const;
+export const SENTIMENTS = ['positive', 'neutral', 'negative'] as const;
+
+/**
+ * One collection for reviews (Google, Facebook, X, imports) and patient feedback (webhook). `source` is free text so
+ * an import can name its site (`mouthshut`, `practo`). The local day/week keys are stored on write because the
+ * portable MongoDB subset has no date operators to group by (mongo-subset.md).
+ */
+const reviewSchema = new Schema(
+  {
+    source: { type: String, required: true },
+    externalId: { type: String, required: true },
+    facility: { type: String, default: null },
+    rating: { type: Number, min: 1, max: 5, default: null },
+    text: { type: String, default: '' },
+    /** The patient's name. Sensitive: hidden in channel digests by default, never posted publicly, never logged. */
+    authorName: { type: String, default: null },
+    url: { type: String, default: null },
+    postedAt: { type: Date, required: true },
+    /** When the source last changed it (e.g. Google updateTime); edits update the item without making it new. */
+    sourceUpdatedAt: { type: Date, default: null },
+    ingestedAt: { type: Date, required: true },
+    /** Local (SMX_TIMEZONE) calendar day and ISO week of `ingestedAt`, for grouping. */
+    localDay: { type: String, required: true },
+    localWeek: { type: String, required: true },
+    sentiment: { type: String, enum: SENTIMENTS, required: true },
+    sentimentScore: { type: Number, required: true },
+    status: { type: String, enum: REVIEW_STATUSES, default: 'new' },
+    assignedTo: { type: String, default: null },
+    assignedAt: { type: Date, default: null },
+    handledBy: { type: String, default: null },
+    handledAt: { type: Date, default: null },
+    /** The first assign/handle, for the "time to first action on negatives" metric. */
+    firstActionAt: { type: Date, default: null },
+    /** Set when a digest included the item: every item is in exactly one digest. */
+    digestedAt: { type: Date, default: null },
+    digestKey: { type: String, default: null },
+  },
+  { versionKey: false },
+);
+reviewSchema.index({ source: 1, externalId: 1 }, { unique: true });
+reviewSchema.index({ digestedAt: 1, ingestedAt: 1 });
+reviewSchema.index({ ingestedAt: 1 });
+reviewSchema.index({ status: 1, sentiment: 1, ingestedAt: -1 });
+reviewSchema.index({ localDay: 1 });
+
+export type ReviewDoc = InferSchemaType<typeof reviewSchema>;
+export const Review = model('Review', reviewSchema);
