@@ -87,21 +87,23 @@ export interface RunningFerretdb {
   stop(): Promise<void>;
 }
 
-/** Starts FerretDB on a free loopback port with its SQLite files in `dataDir`. */
+/** Starts FerretDB with its SQLite files in `dataDir`, on a free loopback port unless `listenAddr` names one. */
 export async function startFerretdb(
   binPath: string,
   dataDir: string,
   logger: Logger,
+  listenAddr = '127.0.0.1:0',
 ): Promise<RunningFerretdb> {
   fs.mkdirSync(dataDir, { recursive: true });
-  const child: ChildProcess = spawn(binPath, ['--data-dir', dataDir, '--exit-with-stdin'], {
+  const args = ['--data-dir', dataDir, '--listen-addr', listenAddr, '--exit-with-stdin'];
+  const child: ChildProcess = spawn(binPath, args, {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   const stderrLines: string[] = [];
   readline.createInterface({ input: child.stderr as NodeJS.ReadableStream }).on('line', (line) => {
     stderrLines.push(line);
     if (stderrLines.length > 50) stderrLines.shift();
-    logger.warn({ line }, 'ferretdb');
+    logger.debug({ line }, 'ferretdb');
   });
   const address = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('FerretDB did not start within 30 s')), 30000);
