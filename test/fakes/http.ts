@@ -25,16 +25,17 @@ export function json(
   res.end(JSON.stringify(body));
 }
 
-/** Starts a loopback HTTP server on a free port. */
+/** Starts a loopback HTTP server on `wantedPort` (default: a free one). */
 export async function listen(
   handler: (req: IncomingMessage, res: ServerResponse) => void | Promise<void>,
+  wantedPort = 0,
 ): Promise<FakeServer> {
   const server = http.createServer((req, res) => {
     Promise.resolve(handler(req, res)).catch((err: unknown) => {
       if (!res.headersSent) json(res, 500, { error: String(err) });
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(wantedPort, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,

@@ -88,8 +88,8 @@ export class FakeSlack {
     return `${this.url}/api/`;
   }
 
-  async start(): Promise<this> {
-    this.server = await listen((req, res) => this.handle(req, res));
+  async start(port = 0): Promise<this> {
+    this.server = await listen((req, res) => this.handle(req, res), port);
     return this;
   }
 
