@@ -90,7 +90,10 @@ async function bareBolt(slack: FakeSlack): Promise<{ url: string; stop: () => Pr
     await respond({ response_type: 'ephemeral', text: 'help' });
   });
   const server = (await receiver.start(0)) as Server;
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, stop: async () => void (await app.stop()) };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    stop: async () => void (await app.stop()),
+  };
 }
 
 async function database(): Promise<{ db: Database; stop: () => Promise<void> }> {

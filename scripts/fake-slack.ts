@@ -13,13 +13,16 @@ async function main(): Promise<void> {
   let seenCalls = 0;
   let seenResponses = 0;
   setInterval(() => {
-    for (const c of slack.calls.slice(seenCalls)) console.log(`[api] ${c.method} ${JSON.stringify(c.args).slice(0, 300)}`);
+    for (const c of slack.calls.slice(seenCalls))
+      console.log(`[api] ${c.method} ${JSON.stringify(c.args).slice(0, 300)}`);
     for (const r of slack.responses.slice(seenResponses))
       console.log(`[response_url ${r.id}] ${JSON.stringify(r.body).slice(0, 300)}`);
     seenCalls = slack.calls.length;
     seenResponses = slack.responses.length;
   }, 200);
-  console.log(`fake Slack on ${slack.apiUrl} — use SLACK_BOT_TOKEN=${FAKE_BOT_TOKEN} SLACK_API_URL=${slack.apiUrl}`);
+  console.log(
+    `fake Slack on ${slack.apiUrl} — use SLACK_BOT_TOKEN=${FAKE_BOT_TOKEN} SLACK_API_URL=${slack.apiUrl}`,
+  );
 }
 
 void main();
