@@ -1,10 +1,15 @@
 import type { WebClient } from '@slack/web-api';
 import { type ScheduledTask, schedule } from 'node-cron';
 import type { SmxContext } from '../src/context';
+import { digestJob } from './digest';
+import { ingestJob } from './ingest';
+import { publishJob } from './publish';
+import { reportJob } from './report';
+import { snapshotJob } from './snapshot';
 import type { Job } from './types';
 
 /** Every scheduled job. Adding one = one file + one line here. */
-export const jobs: readonly Job[] = [];
+export const jobs: readonly Job[] = [ingestJob, digestJob, publishJob, snapshotJob, reportJob];
 
 /** Schedules every job in the hospital's time zone; a run that overruns its tick is not started twice. */
 export function startJobs(

@@ -1,11 +1,40 @@
 /** Every collection, so start-up and test setup can build and await all indexes. Add new models here. */
+import { AudienceSnapshot } from './audience-snapshot';
 import { Audit } from './audit';
+import { CannedPost } from './canned-post';
 import { Claim } from './claim';
+import { Goal } from './goal';
 import { Post } from './post';
 import { Publication } from './publication';
 import { Review } from './review';
 import { SourceState } from './source-state';
+import { TagGuideline } from './tag-guideline';
+import { Visit } from './visit';
 
-export { Audit, Claim, Post, Publication, Review, SourceState };
+export {
+  AudienceSnapshot,
+  Audit,
+  CannedPost,
+  Claim,
+  Goal,
+  Post,
+  Publication,
+  Review,
+  SourceState,
+  TagGuideline,
+  Visit,
+};
 
-export const allModels = [Claim, Audit, Review, SourceState, Post, Publication] as const;
+export const allModels = [
+  Claim,
+  Audit,
+  Review,
+  SourceState,
+  Post,
+  Publication,
+  Goal,
+  Visit,
+  AudienceSnapshot,
+  TagGuideline,
+  CannedPost,
+] as const;

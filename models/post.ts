@@ -54,6 +54,14 @@ const postSchema = new Schema(
     cannedId: { type: String, default: null },
     /** Bumped on every edit so a stale card or modal cannot act on old text. */
     revision: { type: Number, default: 1 },
+    /** Results of post-checks.ts for the current revision, shown on the card; errors block approval. */
+    checks: {
+      errors: { type: [String], default: [] },
+      warnings: { type: [String], default: [] },
+      passed: { type: [String], default: [] },
+    },
+    /** Where the author asked (for ephemeral answers later); DM is the fallback. */
+    originChannel: { type: String, default: null },
   },
   { versionKey: false, timestamps: true },
 );

@@ -385,3 +385,17 @@ export function readConfigOrExit(): Config {
   );
   process.exit(1);
 }
+
+/**
+ * For command-line tools that only use the database (`npx smx import`): Slack credentials are not needed, so they
+ * are not required; `config.slack` then holds placeholders that nothing in a tool uses. Reads `.env` like the app.
+ */
+export function readToolConfig(): ConfigResult {
+  dotenv.config({ quiet: true });
+  return loadConfig({
+    ...process.env,
+    SLACK_BOT_TOKEN: 'xoxb-not-used-by-smx-tools',
+    SLACK_SIGNING_SECRET: 'not-used-by-smx-tools',
+    SLACK_APP_TOKEN: undefined,
+  });
+}

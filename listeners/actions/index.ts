@@ -1,5 +1,21 @@
 import type { App } from '@slack/bolt';
 import type { SmxContext } from '../../src/context';
+import { POST_ACTION_IDS, REVIEW_ACTION_IDS } from '../../src/slack/ids';
+import { approvePost } from './approve-post';
+import { assignReview } from './assign-review';
+import { editPost } from './edit-post';
+import { markPublished } from './mark-published';
+import { markReviewHandled } from './mark-review-handled';
+import { rejectPost } from './reject-post';
+import { retryPublish } from './retry-publish';
 
 /** Adding a listener = one file in this folder + one line here. */
-export function register(_app: App, _ctx: SmxContext): void {}
+export function register(app: App, ctx: SmxContext): void {
+  app.action(REVIEW_ACTION_IDS.assign, assignReview(ctx));
+  app.action(REVIEW_ACTION_IDS.markHandled, markReviewHandled(ctx));
+  app.action(POST_ACTION_IDS.approve, approvePost(ctx));
+  app.action(POST_ACTION_IDS.reject, rejectPost(ctx));
+  app.action(POST_ACTION_IDS.edit, editPost(ctx));
+  app.action(POST_ACTION_IDS.markPublished, markPublished(ctx));
+  app.action(POST_ACTION_IDS.retryPublish, retryPublish(ctx));
+}

@@ -1,5 +1,13 @@
 import type { App } from '@slack/bolt';
 import type { SmxContext } from '../../src/context';
+import { POST_CALLBACK_IDS } from '../../src/slack/ids';
+import { editPostView } from './edit-post';
+import { rejectPostView } from './reject-post';
+import { schedulePostView } from './schedule-post';
 
 /** Adding a listener = one file in this folder + one line here. */
-export function register(_app: App, _ctx: SmxContext): void {}
+export function register(app: App, ctx: SmxContext): void {
+  app.view(POST_CALLBACK_IDS.schedule, schedulePostView(ctx));
+  app.view(POST_CALLBACK_IDS.reject, rejectPostView(ctx));
+  app.view(POST_CALLBACK_IDS.edit, editPostView(ctx));
+}

@@ -8,3 +8,44 @@ export const ACTION_IDS = {} as const;
 export const CALLBACK_IDS = {} as const;
 
 export const BLOCK_IDS = {} as const;
+
+// --- Reviews digest (issue 3, digest half): buttons on digest items and /smx reviews lists. Value = review id. ---
+export const REVIEW_ACTION_IDS = {
+  assign: 'review_assign',
+  markHandled: 'review_mark_handled',
+} as const;
+/** Block ids of one review item in a message: `rv:<reviewId>:<part>`; the prefix finds the item to rebuild. */
+export const REVIEW_BLOCK_PREFIX = 'rv:';
+
+// --- Posts (issue 4): approval card buttons, publish-result buttons, modals. Button values are
+// `<shortId>:<revision>` (decisions) or `<shortId>:<target>` (publish results); the state lives in the database. ---
+export const POST_ACTION_IDS = {
+  approve: 'approve_post',
+  reject: 'reject_post',
+  edit: 'edit_post',
+  markPublished: 'mark_published',
+  retryPublish: 'retry_publish',
+} as const;
+export const POST_CALLBACK_IDS = {
+  schedule: 'schedule_post',
+  reject: 'reject_post_reason',
+  edit: 'edit_post_text',
+} as const;
+export const POST_BLOCK_IDS = {
+  actions: 'post_actions',
+  targets: 'post_targets',
+  date: 'post_date',
+  time: 'post_time',
+  now: 'post_now',
+  text: 'post_text',
+  reason: 'post_reject_reason',
+} as const;
+/** action_ids of the inputs inside the post modals (one input per block). */
+export const POST_INPUT_IDS = {
+  targets: 'targets',
+  date: 'date',
+  time: 'time',
+  now: 'now',
+  text: 'text',
+  reason: 'reason',
+} as const;

@@ -1,9 +1,38 @@
 /** The `/smx` subcommands. Adding one = one file + one line here; `/smx help` lists them in this order. */
+import { auditCommand } from './audit';
+import { cancel } from './cancel';
+import { canned } from './canned';
+import { digest } from './digest';
+import { goals } from './goals';
 import { help, setHelpEntries } from './help';
+import { metrics } from './metrics';
+import { queue } from './queue';
+import { reschedule } from './reschedule';
+import { reviews } from './reviews';
+import { schedule } from './schedule';
+import { sources } from './sources';
 import { status } from './status';
+import { tags } from './tags';
 import type { Subcommand } from './types';
+import { visits } from './visits';
 
-export const subcommands: readonly Subcommand[] = [help, status];
+export const subcommands: readonly Subcommand[] = [
+  help,
+  status,
+  metrics,
+  goals,
+  visits,
+  digest,
+  reviews,
+  sources,
+  schedule,
+  queue,
+  cancel,
+  reschedule,
+  tags,
+  canned,
+  auditCommand,
+];
 
 setHelpEntries(() => subcommands);
 

@@ -1,0 +1,14 @@
+import { publishDue } from '../src/services/publisher';
+import type { Job } from './types';
+
+/** Publishes approved posts that are due (SMX_PUBLISH_CRON, default every minute); exactly once per target. */
+export const publishJob: Job = {
+  name: 'publish',
+  schedule: (config) => config.posts.publishCron,
+  async run({ ctx, client }) {
+    const summary = await publishDue(ctx, client);
+    if (summary.published + summary.failed + summary.needsCheck > 0) {
+      ctx.logger.info({ job: 'publish', ...summary }, 'publisher tick');
+    }
+  },
+};

@@ -1,0 +1,25 @@
+import { computeMetrics, parseMetricsArgs, weeklySeries } from '../../../src/services/metrics';
+import { shareMetrics } from '../../../src/services/report';
+import { metricsMessage } from '../../../src/slack/blocks/metrics';
+import type { Subcommand } from './types';
+
+export const METRICS_SHARED = (channel: string) => `Shared the metrics in <#${channel}>.`;
+
+export const metrics: Subcommand = {
+  name: 'metrics',
+  summary:
+    'Are we on plan? Posts vs cadence, reviews, feedback rate, response times, audience (7d|30d|90d|this-month|last-month; add a facility; add share to post it here with charts).',
+  example: '/smx metrics this-month share',
+  async run({ ctx, args, command, respond, client }) {
+    const parsed = parseMetricsArgs(args);
+    const report = await computeMetrics(ctx, parsed.period, parsed.facility);
+    const message = metricsMessage(report, ctx.now());
+    if (!parsed.share) {
+      await respond({ response_type: 'ephemeral', ...message });
+      return;
+    }
+    const series = await weeklySeries(ctx, report.periods.current.toDay, 8, parsed.facility);
+    await shareMetrics(ctx, client, command.channel_id, message, series, `by <@${command.user_id}>`);
+    await respond({ response_type: 'ephemeral', text: METRICS_SHARED(command.channel_id) });
+  },
+};

@@ -1,0 +1,26 @@
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import type { SmxContext } from '../../src/context';
+import { toUserFacing } from '../../src/errors';
+import { editPost, parseCardValue, tellUser } from '../../src/services/posts';
+import { POST_BLOCK_IDS, POST_INPUT_IDS } from '../../src/slack/ids';
+
+/** `edit_post_text` submission: saves the text (clearing approvals); problems are shown on the text field. */
+export const editPostView =
+  (ctx: SmxContext) =>
+  async ({ ack, body, view, client }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
+    const text = view.state.values[POST_BLOCK_IDS.text]?.[POST_INPUT_IDS.text]?.value ?? '';
+    try {
+      const { shortId, revision } = parseCardValue(view.private_metadata);
+      const res = await editPost(ctx, client, shortId, revision, body.user.id, text);
+      if (res.kind !== 'ok') {
+        await ack({ response_action: 'errors', errors: { [POST_BLOCK_IDS.text]: res.message } });
+        return;
+      }
+      await ack();
+    } catch (err) {
+      const a = toUserFacing(err);
+      ctx.logger.error({ err, code: a.code, ref: a.ref }, 'edit modal failed');
+      await ack();
+      await tellUser(client, body.user.id, a.message).catch(() => undefined);
+    }
+  };

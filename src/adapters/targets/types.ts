@@ -1,0 +1,34 @@
+import type { Config } from '../../config';
+
+/** What a target needs to publish; deliberately small so a target cannot depend on approval details. */
+export interface PublishInput {
+  postId: string;
+  shortId: string;
+  text: string;
+}
+
+export interface Published {
+  externalId: string;
+  url: string | null;
+}
+
+export interface PublishOptions {
+  /** Per-call timeout; a timeout after the request was sent is an unknown outcome (needs_check), never retried. */
+  timeoutMs: number;
+}
+
+/**
+ * A place smx publishes to. Adding one = one file in this folder implementing this + one line in index.ts.
+ * `publish` throws a PublishError (base.ts) sorted into retryable / permanent / unknown.
+ */
+export interface PublishTarget {
+  /** Stored in posts (`targets`, `results.<name>`) and claim keys; never rename. */
+  name: string;
+  /** How people name it in Slack. */
+  label: string;
+  /** Other words accepted in `to:` (e.g. `twitter`). */
+  aliases: readonly string[];
+  /** False when its credentials are not configured: the target is off, not broken. */
+  enabled(config: Config): boolean;
+  publish(input: PublishInput, config: Config, options: PublishOptions): Promise<Published>;
+}

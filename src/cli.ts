@@ -1,0 +1,123 @@
+/**
+ * `npx smx <command>`: command-line tools next to the Slack app. Today: `import`. Exit code 0 when the command ran
+ * (even if some rows were rejected), 1 when the input cannot be used at all (missing file, missing --source …).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { SingleBar } from 'cli-progress';
+import pino from 'pino';
+import { readToolConfig } from './config';
+import { connectDatabase } from './db';
+import { REDACT_PATHS } from './logger';
+import { COLUMNS, checkImportArgs, ImportInputError, importFile } from './services/import';
+
+export const USAGE = `Usage: npx smx import <file.csv|file.json> --source <name> [--facility <name>]
+
+Imports reviews from a site with no API (mouthshut.com, Practo, Justdial…).
+  --source     the site's name, stored on every item (lowercase, e.g. mouthshut)
+  --facility   facility for rows without a facility column
+Columns (CSV header line, or keys of each JSON item): ${COLUMNS.join(', ')}
+  external_id is required and unique per source; text or rating (1–5) is required; posted_at is ISO 8601.
+Importing the same file again inserts nothing.`;
+
+/** Only files bigger than this get a progress bar (and only on a terminal). */
+const PROGRESS_MIN_BYTES = 256 * 1024;
+
+interface Io {
+  out: (s: string) => void;
+  err: (s: string) => void;
+  stderrIsTty: boolean;
+}
+
+const defaultIo: Io = {
+  out: (s) => process.stdout.write(s),
+  err: (s) => process.stderr.write(s),
+  stderrIsTty: Boolean(process.stderr.isTTY),
+};
+
+async function runImport(args: string[], io: Io): Promise<number> {
+  let parsed: ReturnType<typeof parseImportArgs>;
+  try {
+    parsed = parseImportArgs(args);
+  } catch (err) {
+    io.err(`smx import: ${(err as Error).message}\n\n${USAGE}\n`);
+    return 1;
+  }
+  const configResult = readToolConfig();
+  if (!configResult.ok) {
+    io.err(
+      `smx import: the configuration has problems:\n${configResult.problems.map((p) => `  - ${p}\n`).join('')}`,
+    );
+    return 1;
+  }
+  const config = configResult.config;
+  // Logs go to stderr so that stdout holds only the import's report.
+  const logger = pino(
+    { level: 'warn', base: { app: 'smx-import' }, redact: { paths: REDACT_PATHS, censor: '[redacted]' } },
+    pino.destination(2),
+  );
+  const db = await connectDatabase(config, logger);
+  try {
+    const bar =
+      io.stderrIsTty && parsed.size >= PROGRESS_MIN_BYTES
+        ? new SingleBar({
+            format: 'importing [{bar}] {percentage}% | {value}/{total} bytes',
+            stream: process.stderr,
+          })
+        : undefined;
+    bar?.start(parsed.size, 0);
+    const result = await importFile(
+      parsed.file,
+      { source: parsed.source, facility: parsed.facility, onProgress: (done) => bar?.update(done) },
+      { now: () => new Date(), config },
+    );
+    bar?.stop();
+    const name = path.basename(parsed.file);
+    io.out(
+      `Imported ${name} as source "${parsed.source}": ${result.inserted} inserted, ${result.duplicate + result.updated} duplicate, ${result.rejected.length} rejected.\n`,
+    );
+    if (result.rejected.length > 0) {
+      io.out('Rejected:\n');
+      for (const r of result.rejected) io.out(`  ${r.where}: ${r.reason}\n`);
+    }
+    return 0;
+  } catch (err) {
+    if (err instanceof ImportInputError || (err as { cause?: unknown }).cause instanceof ImportInputError) {
+      io.err(`smx import: ${(err as Error).message}\nNothing was imported.\n\n${USAGE}\n`);
+      return 1;
+    }
+    throw err;
+  } finally {
+    await db.close();
+  }
+}
+
+function parseImportArgs(args: string[]) {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { source: { type: 'string' }, facility: { type: 'string' } },
+  });
+  if (positionals.length > 1)
+    throw new ImportInputError(`import takes one file; got ${positionals.join(', ')}`);
+  const { file, source } = checkImportArgs(positionals[0], values.source);
+  const facility = values.facility?.trim() || undefined;
+  return { file, source, facility, size: fs.statSync(file).size };
+}
+
+/** Runs a command line (without `node smx`); resolves with the exit code. */
+export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === 'import') return runImport(rest, io);
+  if (command === 'help' || command === '--help' || command === '-h') {
+    io.out(`${USAGE}\n`);
+    return 0;
+  }
+  if (command === undefined) {
+    io.err(`${USAGE}\n`);
+    return 1;
+  }
+  io.err(`smx: unknown command '${command}'.\n\n${USAGE}\n`);
+  return 1;
+}

@@ -1,0 +1,43 @@
+/**
+ * Who may approve: SMX_APPROVERS lists user ids (U…/W…) and user-group ids (S…). Group members come from
+ * `usergroups.users.list`, cached briefly so a burst of clicks costs one lookup while membership changes still
+ * take effect within a minute.
+ */
+import type { WebClient } from '@slack/web-api';
+import type { SmxContext } from '../context';
+
+const CACHE_MS = 60_000;
+const cache = new Map<string, { users: string[]; until: number }>();
+
+export function isGroupId(id: string): boolean {
+  return /^S[A-Z0-9]+$/.test(id);
+}
+
+async function groupMembers(ctx: SmxContext, client: WebClient, group: string): Promise<string[]> {
+  const hit = cache.get(group);
+  if (hit && hit.until > Date.now()) return hit.users;
+  try {
+    const res = await client.usergroups.users.list({ usergroup: group });
+    const users = (res.users ?? []).filter((u): u is string => typeof u === 'string');
+    cache.set(group, { users, until: Date.now() + CACHE_MS });
+    return users;
+  } catch (err) {
+    // A group that cannot be read grants nobody; the other approvers still work.
+    ctx.logger.warn({ err, usergroup: group }, 'could not read approver user group');
+    return [];
+  }
+}
+
+export async function isApprover(ctx: SmxContext, client: WebClient, userId: string): Promise<boolean> {
+  const list = ctx.config.posts.approvers;
+  if (list.includes(userId)) return true;
+  for (const id of list) {
+    if (isGroupId(id) && (await groupMembers(ctx, client, id)).includes(userId)) return true;
+  }
+  return false;
+}
+
+/** For tests: forget cached group memberships. */
+export function clearApproverCache(): void {
+  cache.clear();
+}

@@ -1,0 +1,163 @@
+/**
+ * PNG charts without a browser: a vega-lite spec is compiled to vega, rendered to SVG by a headless vega View and
+ * rasterised by resvg with the system fonts. Each chart comes with alt text that states the finding.
+ */
+import { Resvg } from '@resvg/resvg-js';
+import * as vega from 'vega';
+import type { TopLevelSpec } from 'vega-lite';
+import * as vl from 'vega-lite';
+import { fmt1 } from '../slack/blocks/metrics';
+import type { WeeklySeries } from './metrics';
+
+export interface Chart {
+  filename: string;
+  title: string;
+  altText: string;
+  png: Buffer;
+}
+
+const FONT = 'DejaVu Sans';
+
+export async function renderPng(spec: TopLevelSpec): Promise<Buffer> {
+  const compiled = vl.compile({
+    ...spec,
+    config: {
+      font: FONT,
+      background: 'white',
+      ...(spec.config ?? {}),
+    },
+  } as TopLevelSpec).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
+  try {
+    const svg = await view.toSVG(2);
+    const png = new Resvg(svg, {
+      font: { loadSystemFonts: true, defaultFontFamily: FONT },
+      background: 'white',
+    })
+      .render()
+      .asPng();
+    return Buffer.from(png);
+  } finally {
+    view.finalize();
+  }
+}
+
+function weekLabel(week: string): string {
+  return week.replace(/^\d{4}-/, '');
+}
+
+function change(last: number | null, before: number | null, show: (n: number) => string): string {
+  if (last === null) return 'no data';
+  if (before === null) return show(last);
+  if (last > before) return `${show(last)}, up from ${show(before)}`;
+  if (last < before) return `${show(last)}, down from ${show(before)}`;
+  return `${show(last)}, same as the week before`;
+}
+
+/** Reviews and feedback per week (bars) and the average rating (line), over the series' weeks. */
+export async function ratingVolumeChart(series: WeeklySeries): Promise<Chart> {
+  const values = series.reviews.map((r) => ({
+    week: weekLabel(r.week),
+    count: r.count,
+    rating: r.avgRating,
+  }));
+  const spec: TopLevelSpec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    title: 'Reviews and feedback per week, with the average rating',
+    width: 560,
+    height: 260,
+    data: { values },
+    encoding: { x: { field: 'week', type: 'ordinal', title: 'ISO week', sort: null } },
+    layer: [
+      {
+        mark: { type: 'bar', color: '#7aa6d8' },
+        encoding: { y: { field: 'count', type: 'quantitative', title: 'Items' } },
+      },
+      {
+        mark: { type: 'line', color: '#d0582b', point: true, strokeWidth: 2 },
+        transform: [{ filter: 'datum.rating != null' }],
+        encoding: {
+          y: { field: 'rating', type: 'quantitative', title: 'Average rating', scale: { domain: [1, 5] } },
+        },
+      },
+    ],
+    resolve: { scale: { y: 'independent' } },
+  };
+  const last = series.reviews[series.reviews.length - 1];
+  const before = series.reviews[series.reviews.length - 2];
+  const altText =
+    `Reviews and feedback per week over ${series.weeks.length} weeks: ` +
+    `${change(last?.count ?? null, before?.count ?? null, (n) => String(n))} in week ${weekLabel(last?.week ?? '')}; ` +
+    `average rating ${change(last?.avgRating ?? null, before?.avgRating ?? null, fmt1)}.`;
+  return {
+    filename: 'reviews-per-week.png',
+    title: 'Reviews and rating per week',
+    altText,
+    png: await renderPng(spec),
+  };
+}
+
+/** Posts per week per target (bars) against each target's cadence band (shaded min–max). */
+export async function postsCadenceChart(series: WeeklySeries): Promise<Chart> {
+  const values = series.posts.map((p) => ({ week: weekLabel(p.week), target: p.target, count: p.count }));
+  const targets = [...new Set(series.posts.map((p) => p.target))];
+  const bands = targets
+    .filter((t) => series.cadence[t])
+    .map((t) => ({ target: t, min: series.cadence[t]?.min ?? 0, max: series.cadence[t]?.max ?? 0 }));
+  const spec: TopLevelSpec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    title: 'Posts per week against the cadence goal (shaded)',
+    width: 560,
+    height: 260,
+    layer: [
+      {
+        data: { values: bands },
+        mark: { type: 'rect', opacity: 0.15 },
+        encoding: {
+          y: { field: 'min', type: 'quantitative', title: 'Posts' },
+          y2: { field: 'max' },
+          color: { field: 'target', type: 'nominal', title: 'Target' },
+        },
+      },
+      {
+        data: { values: bands },
+        mark: { type: 'rule', strokeDash: [4, 3] },
+        encoding: { y: { field: 'min', type: 'quantitative' }, color: { field: 'target', type: 'nominal' } },
+      },
+      {
+        data: { values },
+        mark: 'bar',
+        encoding: {
+          x: { field: 'week', type: 'ordinal', title: 'ISO week', sort: null },
+          xOffset: { field: 'target' },
+          y: { field: 'count', type: 'quantitative' },
+          color: { field: 'target', type: 'nominal' },
+        },
+      },
+    ],
+  };
+  const lastWeek = series.weeks[series.weeks.length - 1] ?? '';
+  const parts = targets.map((t) => {
+    const n = series.posts.find((p) => p.target === t && p.week === lastWeek)?.count ?? 0;
+    const goal = series.cadence[t];
+    if (!goal) return `${t} ${n}`;
+    const band = goal.min === goal.max ? `${goal.min}` : `${goal.min}–${goal.max}`;
+    const verdict = n < goal.min ? 'below plan' : n > goal.max ? 'above plan' : 'on plan';
+    return `${t} ${n} (goal ${band}, ${verdict})`;
+  });
+  const altText = `Posts per week over ${series.weeks.length} weeks; in week ${weekLabel(lastWeek)}: ${parts.join('; ')}.`;
+  return {
+    filename: 'posts-per-week.png',
+    title: 'Posts per week vs cadence',
+    altText,
+    png: await renderPng(spec),
+  };
+}
+
+/** Width and height from a PNG's IHDR chunk, or null when the bytes are not a PNG. */
+export function pngSize(buf: Buffer): { width: number; height: number } | null {
+  const magic = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  if (buf.length < 24 || !buf.subarray(0, 8).equals(magic)) return null;
+  if (buf.subarray(12, 16).toString('ascii') !== 'IHDR') return null;
+  return { width: buf.readUInt32BE(16), height: buf.readUInt32BE(20) };
+}

@@ -1,0 +1,294 @@
+/**
+ * The daily reviews digest: which channel gets which items, what goes in it, and the exactly-once posting.
+ *
+ * Channels and items
+ * - Each facility listed in SMX_FACILITY_CHANNELS gets its items in its own channel (several facilities may share
+ *   one channel).
+ * - SMX_DIGEST_CHANNEL gets every item whose facility has NO channel of its own — including items without a
+ *   facility. It does not repeat items that went to a facility channel (an item carries one `digestedAt`, so it is
+ *   in exactly one digest). If the main channel is also listed as a facility's channel, it simply covers both.
+ * - Items of a scope with no channel (no SMX_DIGEST_CHANNEL set) wait, undigested, until one is configured.
+ *
+ * Exactly once
+ * - Per channel and local day, `tryClaim('digest:<channel>:<localDay>')` BEFORE posting: one instance wins; every
+ *   other run that day (other instances, a cron firing every few seconds) sees the claim and does nothing.
+ * - If the first chat.postMessage fails, the claim is released so a later run retries the same day.
+ * - After the digest and its thread replies are posted, the items they carry are marked `digestedAt`/`digestKey`
+ *   in bulk by `_id` (1000 ids per update). A reply that fails leaves its items unmarked: they go into the next
+ *   digest instead of being dropped.
+ * - Crash between posting and marking: the claim stays (no second digest that day) and the posted items stay
+ *   unmarked, so they appear again in the next day's digest — at least once, never lost. The window is the time
+ *   the thread replies take to post plus one update. A crash after claiming but before posting leaves the day
+ *   claimed with nothing posted; the items then simply go out in the next day's digest.
+ */
+import type { WebClient } from '@slack/web-api';
+import type { Types } from 'mongoose';
+import { Claim } from '../../models/claim';
+import { Review } from '../../models/review';
+import type { SmxContext } from '../context';
+import {
+  buildDigestMessages,
+  type DigestData,
+  type DigestItem,
+  type DigestMessage,
+  type RatingSummary,
+} from '../slack/blocks/digest';
+import { localDay } from '../slack/time';
+import { noteClaim, releaseClaim, tryClaim } from './claims';
+
+/** Where a digest goes and which items it covers: `include` facilities, or everything except `exclude`. */
+export interface DigestTarget {
+  channel: string;
+  include?: string[];
+  exclude?: string[];
+  /** For the header: the facilities of a facility channel. */
+  label?: string;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Items marked per update: keeps each command small whatever the day's volume. */
+const MARK_CHUNK = 1000;
+
+/** Every channel that gets a digest, from config (see the header comment for how they relate). */
+export function digestTargets(config: SmxContext['config']): DigestTarget[] {
+  const byChannel = new Map<string, string[]>();
+  for (const [facility, channel] of Object.entries(config.digest.facilityChannels)) {
+    byChannel.set(channel, [...(byChannel.get(channel) ?? []), facility]);
+  }
+  const main = config.digest.channel;
+  const targets: DigestTarget[] = [];
+  if (main) {
+    const elsewhere = Object.entries(config.digest.facilityChannels)
+      .filter(([, channel]) => channel !== main)
+      .map(([facility]) => facility);
+    targets.push({ channel: main, exclude: elsewhere });
+  }
+  for (const [channel, facilities] of byChannel) {
+    if (channel === main) continue;
+    targets.push({ channel, include: facilities, label: facilities.join(', ') });
+  }
+  return targets;
+}
+
+/** The target for a facility name given by a person (case-insensitive), for `/smx digest <facility>`. */
+export function targetForFacility(
+  targets: readonly DigestTarget[],
+  facility: string,
+): DigestTarget | undefined {
+  const f = facility.trim().toLowerCase();
+  return (
+    targets.find((t) => t.include?.some((x) => x.toLowerCase() === f)) ??
+    targets.find((t) => t.exclude !== undefined)
+  );
+}
+
+export function scopeFilter(target: DigestTarget): Record<string, unknown> {
+  if (target.include) return { facility: { $in: target.include } };
+  if (target.exclude && target.exclude.length > 0) return { facility: { $nin: target.exclude } };
+  return {};
+}
+
+export const digestKey = (channel: string, day: string) => `digest:${channel}:${day}`;
+
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** When the previous digest to this channel went out: the newest earlier day's claim (served by `_id_`). */
+async function previousDigestAt(channel: string, key: string): Promise<Date | null> {
+  const prev = await Claim.find({ _id: { $regex: `^${escapeRegex(`digest:${channel}:`)}`, $lt: key } })
+    .sort({ _id: -1 })
+    .limit(1)
+    .lean();
+  return prev[0]?.claimedAt ?? null;
+}
+
+/** Sum and count of ratings in [from, to) for the scope (index `ingestedAt_1`); averages are sum ÷ count. */
+async function ratingSummary(target: DigestTarget, from: Date, to: Date): Promise<RatingSummary> {
+  const rows = await Review.aggregate<{ sum: number; count: number }>([
+    { $match: { ingestedAt: { $gte: from, $lt: to }, rating: { $gte: 1 }, ...scopeFilter(target) } },
+    { $group: { _id: null, sum: { $sum: '$rating' }, count: { $sum: 1 } } },
+  ]);
+  return { sum: rows[0]?.sum ?? 0, count: rows[0]?.count ?? 0 };
+}
+
+/** The new (never digested) items of a target, oldest first (index `digestedAt_1_ingestedAt_1`). */
+export async function newItems(target: DigestTarget, showNames: boolean): Promise<DigestItem[]> {
+  const query = Review.find({ digestedAt: null, ...scopeFilter(target) }).sort({ ingestedAt: 1 });
+  if (!showNames) query.select({ authorName: 0 });
+  return (await query.batchSize(5000).lean()) as unknown as DigestItem[];
+}
+
+/** Everything a digest needs from the database (no writes). */
+export async function loadDigestData(
+  ctx: SmxContext,
+  target: DigestTarget,
+  now: Date = ctx.now(),
+): Promise<DigestData> {
+  const { config } = ctx;
+  const key = digestKey(target.channel, localDay(now, config.timezone));
+  const items = await newItems(target, config.digest.showNames);
+  const previousAt = await previousDigestAt(target.channel, key);
+  let baseline: RatingSummary = { sum: 0, count: 0 };
+  if (items.length > 0) {
+    // The period starts with its oldest item; the comparison is the 7 days before that.
+    let start = now;
+    for (const i of items) if (i.ingestedAt < start) start = i.ingestedAt;
+    baseline = await ratingSummary(target, new Date(start.getTime() - 7 * DAY_MS), start);
+  }
+  return {
+    now,
+    timezone: config.timezone,
+    showNames: config.digest.showNames,
+    ...(target.label ? { scopeLabel: target.label } : {}),
+    items,
+    previousAt,
+    baseline,
+  };
+}
+
+/** Marks items as digested, in bulk by `_id` (only those still unmarked). */
+export async function markDigested(ids: readonly string[], key: string, at: Date): Promise<number> {
+  let marked = 0;
+  for (let i = 0; i < ids.length; i += MARK_CHUNK) {
+    const chunk = ids.slice(i, i + MARK_CHUNK) as unknown as Types.ObjectId[];
+    const res = await Review.updateMany(
+      { _id: { $in: chunk }, digestedAt: null },
+      { $set: { digestedAt: at, digestKey: key } },
+    );
+    marked += res.modifiedCount;
+  }
+  return marked;
+}
+
+export type DigestOutcome =
+  | {
+      channel: string;
+      status: 'posted';
+      key: string;
+      ts: string;
+      items: number;
+      replies: number;
+      unposted: number;
+    }
+  | { channel: string; status: 'quiet'; key: string; ts: string }
+  | { channel: string; status: 'skipped'; key: string }
+  | { channel: string; status: 'failed'; key: string; error: unknown };
+
+async function post(client: WebClient, channel: string, msg: DigestMessage, threadTs?: string) {
+  const res = await client.chat.postMessage({
+    channel,
+    text: msg.text,
+    blocks: msg.blocks,
+    unfurl_links: false,
+    unfurl_media: false,
+    ...(threadTs ? { thread_ts: threadTs } : {}),
+  });
+  if (!res.ts) throw new Error('chat.postMessage answered without a ts');
+  return res.ts;
+}
+
+export interface DigestHooks {
+  /** Called once the messages are built (the benchmark times the pure build with it). */
+  onBuilt?: (data: DigestData, messages: DigestMessage[], buildMs: number) => void;
+}
+
+/** One channel's digest for today, exactly once (see the header comment). */
+export async function postDigest(
+  ctx: SmxContext,
+  client: WebClient,
+  target: DigestTarget,
+  hooks: DigestHooks = {},
+): Promise<DigestOutcome> {
+  const now = ctx.now();
+  const key = digestKey(target.channel, localDay(now, ctx.config.timezone));
+  const log = ctx.logger.child({ job: 'digest', channel: target.channel, key });
+  if (!(await tryClaim(key, ctx.instanceId, now))) {
+    log.debug('digest already claimed for today');
+    return { channel: target.channel, status: 'skipped', key };
+  }
+
+  let messages: DigestMessage[];
+  let ts: string;
+  try {
+    const data = await loadDigestData(ctx, target, now);
+    const started = performance.now();
+    messages = buildDigestMessages(data);
+    hooks.onBuilt?.(data, messages, performance.now() - started);
+    ts = await post(client, target.channel, messages[0] as DigestMessage);
+  } catch (error) {
+    // Nothing was posted: give the day back so a later run retries.
+    await releaseClaim(key, ctx.instanceId);
+    log.error({ err: error }, 'digest not posted; claim released for a later run');
+    return { channel: target.channel, status: 'failed', key, error };
+  }
+
+  const first = messages[0] as DigestMessage;
+  if (first.reviewIds.length === 0) {
+    await noteClaim(key, ctx.instanceId, `quiet:${ts}`);
+    log.info({ ts }, 'quiet-day digest posted');
+    return { channel: target.channel, status: 'quiet', key, ts };
+  }
+  const posted = [...first.reviewIds];
+  let unposted = 0;
+  for (const reply of messages.slice(1)) {
+    try {
+      await post(client, target.channel, reply, ts);
+      posted.push(...reply.reviewIds);
+    } catch (err) {
+      // Left unmarked, these items go into the next digest rather than being lost.
+      unposted += reply.reviewIds.length;
+      log.error(
+        { err, items: reply.reviewIds.length },
+        'digest thread reply not posted; its items wait for the next digest',
+      );
+    }
+  }
+  // One bulk marking for everything that was posted: on FerretDB every update command re-reads the collection, so
+  // fewer, larger updates matter more than a narrower crash window (see the header comment).
+  await markDigested(posted, key, now);
+  await noteClaim(key, ctx.instanceId, `posted:${ts}`);
+  log.info({ ts, items: posted.length, replies: messages.length - 1, unposted }, 'digest posted');
+  return {
+    channel: target.channel,
+    status: 'posted',
+    key,
+    ts,
+    items: posted.length,
+    replies: messages.length - 1,
+    unposted,
+  };
+}
+
+/** Every configured channel's digest. Fails (after trying them all) when any channel's digest failed. */
+export async function runDigest(ctx: SmxContext, client: WebClient): Promise<DigestOutcome[]> {
+  const outcomes: DigestOutcome[] = [];
+  for (const target of digestTargets(ctx.config)) outcomes.push(await postDigest(ctx, client, target));
+  const failed = outcomes.filter((o) => o.status === 'failed');
+  if (failed.length > 0) {
+    throw new Error(
+      `digest failed for ${failed.map((f) => f.channel).join(', ')}; will retry at the next run`,
+      {
+        cause: (failed[0] as { error: unknown }).error,
+      },
+    );
+  }
+  return outcomes;
+}
+
+export interface DigestPreview {
+  target: DigestTarget;
+  data: DigestData;
+  messages: DigestMessage[];
+}
+
+/** What the next digest of each channel would contain, without claiming or marking anything. */
+export async function previewDigests(ctx: SmxContext): Promise<DigestPreview[]> {
+  const targets = digestTargets(ctx.config);
+  // Without any channel configured, show the main scope so people see what is waiting.
+  const list = targets.length > 0 ? targets : [{ channel: '', exclude: [] }];
+  const out: DigestPreview[] = [];
+  for (const target of list) {
+    const data = await loadDigestData(ctx, target);
+    out.push({ target, data, messages: buildDigestMessages(data, { preview: true }) });
+  }
+  return out;
+}

@@ -1,0 +1,74 @@
+/** What the App Home shows one viewer: drafts they may approve, what goes out next, open negatives, goal progress. */
+import type { WebClient } from '@slack/web-api';
+import { Post } from '../../models/post';
+import type { SmxContext } from '../context';
+import { isApprover } from './approvers';
+import { computeMetrics, type MetricsReport } from './metrics';
+
+export interface HomeDraft {
+  shortId: string;
+  text: string;
+  targets: string[];
+  scheduledAt: Date;
+  authorId: string;
+  revision: number;
+}
+
+export interface HomeData {
+  viewer: string;
+  isApprover: boolean;
+  /** Drafts waiting for approval that this viewer may decide (empty for non-approvers). */
+  drafts: HomeDraft[];
+  draftsWaiting: number;
+  next: Array<{ shortId: string; text: string; targets: string[]; scheduledAt: Date }>;
+  month: MetricsReport;
+  now: Date;
+  timezone: string;
+}
+
+const MAX_DRAFTS = 10;
+const MAX_NEXT = 5;
+
+export async function loadHome(ctx: SmxContext, client: WebClient, viewer: string): Promise<HomeData> {
+  const now = ctx.now();
+  const approver = await isApprover(ctx, client, viewer);
+  const draftFilter: Record<string, unknown> = { status: 'pending_approval' };
+  if (!ctx.config.posts.allowSelfApproval) draftFilter.authorId = { $ne: viewer };
+  const [drafts, next, month] = await Promise.all([
+    approver
+      ? Post.find(draftFilter)
+          .sort({ scheduledAt: 1 })
+          .limit(MAX_DRAFTS)
+          .select({ shortId: 1, text: 1, targets: 1, scheduledAt: 1, authorId: 1, revision: 1 })
+          .lean()
+      : Promise.resolve([]),
+    Post.find({ status: 'approved', scheduledAt: { $gte: now } })
+      .sort({ scheduledAt: 1 })
+      .limit(MAX_NEXT)
+      .select({ shortId: 1, text: 1, targets: 1, scheduledAt: 1 })
+      .lean(),
+    computeMetrics(ctx, 'this-month'),
+  ]);
+  return {
+    viewer,
+    isApprover: approver,
+    drafts: drafts.map((d) => ({
+      shortId: d.shortId,
+      text: d.text,
+      targets: d.targets,
+      scheduledAt: d.scheduledAt,
+      authorId: d.authorId,
+      revision: d.revision ?? 1,
+    })),
+    draftsWaiting: month.approval.waiting,
+    next: next.map((p) => ({
+      shortId: p.shortId,
+      text: p.text,
+      targets: p.targets,
+      scheduledAt: p.scheduledAt,
+    })),
+    month,
+    now,
+    timezone: ctx.config.timezone,
+  };
+}

@@ -1,0 +1,223 @@
+/**
+ * Import of reviews from sites with no API (mouthshut.com, Practo, Justdial…) from CSV or JSON files with columns
+ * `external_id, rating, text, author, url, posted_at, facility`. Rows are read as a stream and stored in bulk
+ * batches; a bad row is rejected with its line number and reason and never stops the good ones. Importing the same
+ * file again inserts nothing.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse } from 'csv-parse';
+import { z } from 'zod';
+import { isApiSourceName } from '../adapters/sources';
+import { checkItem, externalItemSchema, MAX_TEXT } from './external-items';
+import { BATCH_SIZE, type IncomingReview, SOURCE_NAME, type StoreContext, storeItems } from './review-store';
+import { recordSuccess } from './source-state';
+
+export const COLUMNS = ['external_id', 'rating', 'text', 'author', 'url', 'posted_at', 'facility'] as const;
+
+/** Field names in reasons are the file's column names, not ours. */
+const COLUMN_OF: Record<string, string> = {
+  externalId: 'external_id',
+  postedAt: 'posted_at',
+};
+
+/** Imports may carry only stars (rating without text); the webhook may not. */
+const importItemSchema = externalItemSchema
+  .omit({ source: true })
+  .extend({
+    text: z.preprocess(
+      (v) => (v === undefined || v === null ? '' : v),
+      z.string().max(MAX_TEXT, `must be at most ${MAX_TEXT} characters`),
+    ),
+  })
+  .refine((r) => r.text.trim() !== '' || (r.rating !== null && r.rating !== undefined), {
+    message: 'needs a text or a rating',
+    path: ['text'],
+  });
+
+export class ImportInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ImportInputError';
+  }
+}
+
+export interface ImportOptions {
+  source: string;
+  facility?: string | undefined;
+  /** Called as the file is read: bytes read so far of `total`. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface Rejected {
+  /** "line 4" for CSV, "item 3" for JSON. */
+  where: string;
+  reason: string;
+}
+
+export interface ImportResult {
+  rows: number;
+  inserted: number;
+  duplicate: number;
+  updated: number;
+  rejected: Rejected[];
+}
+
+/** Checks the import's arguments; throws ImportInputError with a message for the person typing. */
+export function checkImportArgs(
+  file: string | undefined,
+  source: string | undefined,
+): { file: string; source: string } {
+  if (!file) throw new ImportInputError('name the file to import (CSV or JSON)');
+  if (!source)
+    throw new ImportInputError(
+      '--source is required: the site the reviews come from, e.g. --source mouthshut',
+    );
+  const s = source.trim().toLowerCase();
+  if (!SOURCE_NAME.test(s)) {
+    throw new ImportInputError(
+      `--source must be 1–40 lowercase letters, digits, - or _ (e.g. mouthshut); got '${source}'`,
+    );
+  }
+  if (isApiSourceName(s)) {
+    throw new ImportInputError(
+      `--source ${s} is a source smx reads itself; name the site instead (e.g. mouthshut)`,
+    );
+  }
+  if (!fs.existsSync(file)) throw new ImportInputError(`cannot find the file ${file}`);
+  if (!fs.statSync(file).isFile()) throw new ImportInputError(`${file} is not a file`);
+  const ext = path.extname(file).toLowerCase();
+  if (ext !== '.csv' && ext !== '.json')
+    throw new ImportInputError(`${file}: only .csv and .json files can be imported`);
+  return { file, source: s };
+}
+
+/** A CSV/JSON row in the shape the shared item check takes. Numbers in CSV come as text. */
+function fromRow(row: Record<string, unknown>): Record<string, unknown> {
+  const pick = (snake: string, camel: string) => row[snake] ?? row[camel];
+  const rating = pick('rating', 'rating');
+  let r: unknown = rating;
+  if (typeof rating === 'string') {
+    const t = rating.trim();
+    r = t === '' ? undefined : /^\d+(\.0+)?$/.test(t) ? Number(t) : t;
+  }
+  return {
+    externalId: pick('external_id', 'externalId'),
+    rating: r,
+    text: pick('text', 'text'),
+    author: pick('author', 'author'),
+    url: pick('url', 'url'),
+    postedAt: pick('posted_at', 'postedAt'),
+    facility: pick('facility', 'facility'),
+  };
+}
+
+function reasonOf(problems: Array<{ field: string; message: string }>): string {
+  return problems.map((p) => `${COLUMN_OF[p.field] ?? p.field} ${p.message}`).join('; ');
+}
+
+async function* csvRows(file: string, total: number, onProgress?: ImportOptions['onProgress']) {
+  const skipped: Rejected[] = [];
+  let columnsChecked = false;
+  const parser = fs.createReadStream(file).pipe(
+    parse({
+      columns: (header: string[]) => {
+        const cols = header.map((h) => h.trim().toLowerCase().replace(/\s+/g, '_'));
+        if (!cols.includes('external_id')) {
+          throw new ImportInputError(
+            `the first line must name the columns and include external_id; expected ${COLUMNS.join(', ')}`,
+          );
+        }
+        columnsChecked = true;
+        return cols;
+      },
+      info: true,
+      raw: true,
+      bom: true,
+      relax_quotes: true,
+      skip_empty_lines: true,
+      skip_records_with_error: true,
+      on_skip: (err) => {
+        if (err) skipped.push({ where: `line ${err.lines}`, reason: `not a valid CSV row (${err.message})` });
+        return undefined;
+      },
+    }),
+  );
+  for await (const rec of parser as AsyncIterable<{
+    record: Record<string, unknown>;
+    info: { lines: number; bytes: number };
+    raw: string;
+  }>) {
+    while (skipped.length > 0) yield { rejected: skipped.shift() as Rejected };
+    const inner = rec.raw.replace(/\r?\n$/, '').split('\n').length - 1;
+    onProgress?.(rec.info.bytes, total);
+    yield { where: `line ${rec.info.lines - inner}`, row: rec.record };
+  }
+  while (skipped.length > 0) yield { rejected: skipped.shift() as Rejected };
+  if (!columnsChecked) throw new ImportInputError('the file is empty: the first line must name the columns');
+}
+
+async function* jsonRows(file: string) {
+  let body: unknown;
+  try {
+    body = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new ImportInputError(`${file} is not valid JSON (${(err as Error).message})`);
+  }
+  const list = Array.isArray(body) ? body : (body as { items?: unknown })?.items;
+  if (!Array.isArray(list))
+    throw new ImportInputError('a JSON import must be an array of items (or {"items": [...]})');
+  for (const [i, row] of list.entries()) {
+    if (typeof row !== 'object' || row === null || Array.isArray(row)) {
+      yield { rejected: { where: `item ${i + 1}`, reason: 'must be an object' } };
+    } else yield { where: `item ${i + 1}`, row: row as Record<string, unknown> };
+  }
+}
+
+/** Reads, checks and stores a whole file. Throws ImportInputError when the file cannot be used at all. */
+export async function importFile(
+  file: string,
+  opts: ImportOptions,
+  ctx: StoreContext,
+): Promise<ImportResult> {
+  const result: ImportResult = { rows: 0, inserted: 0, duplicate: 0, updated: 0, rejected: [] };
+  const total = fs.statSync(file).size;
+  const now = ctx.now();
+  const rows =
+    path.extname(file).toLowerCase() === '.json' ? jsonRows(file) : csvRows(file, total, opts.onProgress);
+  let batch: IncomingReview[] = [];
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const c = await storeItems(batch, ctx);
+    result.inserted += c.created;
+    result.duplicate += c.duplicate;
+    result.updated += c.updated;
+    batch = [];
+  };
+  for await (const r of rows) {
+    result.rows++;
+    if ('rejected' in r && r.rejected) {
+      result.rejected.push(r.rejected);
+      continue;
+    }
+    if (!('row' in r) || !r.row) continue;
+    const checked = checkItem(
+      fromRow(r.row),
+      { source: opts.source, facility: opts.facility, now },
+      importItemSchema,
+    );
+    if (!checked.ok) {
+      result.rejected.push({ where: r.where, reason: reasonOf(checked.problems) });
+      continue;
+    }
+    batch.push(checked.item);
+    if (batch.length >= BATCH_SIZE) await flush();
+  }
+  await flush();
+  // The CSV parser reports broken rows as it meets them, a little ahead of the rows it hands out: sort by position.
+  const position = (r: Rejected) => Number(/\d+$/.exec(r.where)?.[0] ?? 0);
+  result.rejected.sort((a, b) => position(a) - position(b));
+  opts.onProgress?.(total, total);
+  await recordSuccess(opts.source, now);
+  return result;
+}

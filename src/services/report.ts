@@ -1,0 +1,97 @@
+/**
+ * Posting metrics to a channel: the message first, then the charts (PNG, alt text stating the finding). The weekly
+ * report claims `report:<channel>:<isoWeek>` by insert so several app instances post it exactly once.
+ */
+import type { WebClient } from '@slack/web-api';
+import type { SmxContext } from '../context';
+import type { SlackMessage } from '../slack/blocks/help';
+import { metricsMessage } from '../slack/blocks/metrics';
+import { localWeek } from '../slack/time';
+import { type Chart, postsCadenceChart, ratingVolumeChart } from './charts';
+import { noteClaim, releaseClaim, tryClaim } from './claims';
+import { computeMetrics, type WeeklySeries, weeklySeries } from './metrics';
+
+export async function renderCharts(series: WeeklySeries): Promise<Chart[]> {
+  return [await ratingVolumeChart(series), await postsCadenceChart(series)];
+}
+
+/** Posts the charts to a channel in one upload; each file carries its alt text. */
+export async function uploadCharts(
+  client: WebClient,
+  channel: string,
+  charts: Chart[],
+  comment: string,
+): Promise<void> {
+  await client.filesUploadV2({
+    channel_id: channel,
+    initial_comment: comment,
+    file_uploads: charts.map((c) => ({
+      file: c.png,
+      filename: c.filename,
+      title: c.title,
+      alt_text: c.altText,
+    })),
+  });
+}
+
+/** `/smx metrics … share`: the same figures in the channel, with the charts. */
+export async function shareMetrics(
+  ctx: SmxContext,
+  client: WebClient,
+  channel: string,
+  message: SlackMessage,
+  series: WeeklySeries,
+  byline: string,
+): Promise<void> {
+  const charts = await renderCharts(series);
+  await client.chat.postMessage({
+    channel,
+    text: message.text,
+    blocks: [
+      ...message.blocks,
+      { type: 'context', elements: [{ type: 'mrkdwn', text: `Shared ${byline}` }] },
+    ],
+  });
+  await uploadCharts(client, channel, charts, charts.map((c) => c.altText).join('\n'));
+  ctx.logger.info({ channel, event: 'metrics_shared' }, 'metrics shared');
+}
+
+export type ReportOutcome = 'posted' | 'already-posted' | 'no-channel';
+
+/** The weekly report of last week's metrics to the digest channel, exactly once per channel and ISO week. */
+export async function postWeeklyReport(ctx: SmxContext, client: WebClient): Promise<ReportOutcome> {
+  const channel = ctx.config.digest.channel;
+  const log = ctx.logger.child({ job: 'metrics-report' });
+  if (!channel) {
+    log.info('no SMX_DIGEST_CHANNEL: weekly report skipped');
+    return 'no-channel';
+  }
+  const report = await computeMetrics(ctx, 'last-week');
+  const week = localWeek(report.periods.current.start, ctx.config.timezone);
+  const key = `report:${channel}:${week}`;
+  if (!(await tryClaim(key, ctx.instanceId, ctx.now()))) {
+    log.info({ key }, 'weekly report already claimed');
+    return 'already-posted';
+  }
+  let posted = false;
+  try {
+    const series = await weeklySeries(ctx, report.periods.current.toDay, 8);
+    const charts = await renderCharts(series);
+    const message = metricsMessage(report, ctx.now(), `Weekly report ${week}`);
+    await client.chat.postMessage({ channel, text: message.text, blocks: message.blocks });
+    posted = true;
+    await uploadCharts(client, channel, charts, charts.map((c) => c.altText).join('\n'));
+    await noteClaim(key, ctx.instanceId, 'posted');
+    log.info({ key, queries: report.queries }, 'weekly report posted');
+    return 'posted';
+  } catch (err) {
+    if (!posted) {
+      // Nothing reached the channel: give the claim back so the next run (or another instance) can post it.
+      await releaseClaim(key, ctx.instanceId);
+    } else {
+      // The message is out; posting it again would duplicate it. Keep the claim and say what is missing.
+      await noteClaim(key, ctx.instanceId, 'posted without charts').catch(() => undefined);
+    }
+    throw err;
+  }
+}

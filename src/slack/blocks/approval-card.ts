@@ -1,0 +1,219 @@
+/** The approval card in SMX_APPROVALS_CHANNEL and the thread replies about publishing. Pure: data in, blocks out. */
+import type { Button, KnownBlock } from '@slack/types';
+import { DateTime } from 'luxon';
+import type { PostView } from '../../services/post-view';
+import { POST_ACTION_IDS, POST_BLOCK_IDS } from '../ids';
+import { escapeMrkdwn, truncate } from '../text';
+import { formatLocal, slackDate } from '../time';
+import type { SlackMessage } from './help';
+
+export interface CardOptions {
+  timezone: string;
+  /** Display labels per target name ("x" → "X"). */
+  labels: Record<string, string>;
+}
+
+/** "Tue 09:12": the short local time on decision lines. */
+export function shortLocal(date: Date, timezone: string): string {
+  return DateTime.fromJSDate(date, { zone: timezone }).setLocale('en-GB').toFormat('ccc HH:mm');
+}
+
+function label(name: string, o: CardOptions): string {
+  return o.labels[name] ?? name;
+}
+
+/** The post text as it will appear, escaped, as a quote (the section limit leaves room for the quote marks). */
+export function quotedText(text: string): string {
+  const shown = escapeMrkdwn(truncate(text, 2600));
+  return shown
+    .split('\n')
+    .map((l) => `>${l}`)
+    .join('\n');
+}
+
+function whenLine(p: PostView, o: CardOptions): string {
+  if (p.publishNow) return 'as soon as it is approved';
+  return `${formatLocal(p.scheduledAt, o.timezone)} (${slackDate(p.scheduledAt, o.timezone)} your time)`;
+}
+
+function checkLines(p: PostView): string {
+  const lines = [
+    ...p.checks.errors.map((e) => `:no_entry: ${escapeMrkdwn(e)}`),
+    ...p.checks.warnings.map((w) => `:warning: ${escapeMrkdwn(w)}`),
+    ...p.checks.passed.map((ok) => `:white_check_mark: ${escapeMrkdwn(ok)}`),
+  ];
+  return lines.length > 0 ? lines.join('\n') : ':white_check_mark: No checks apply';
+}
+
+function statusLine(p: PostView, o: CardOptions): string | undefined {
+  const tz = o.timezone;
+  switch (p.status) {
+    case 'approved':
+      return p.approvedBy && p.approvedAt
+        ? `:white_check_mark: Approved by <@${p.approvedBy}> · ${shortLocal(p.approvedAt, tz)}`
+        : ':white_check_mark: Approved';
+    case 'rejected':
+      return `:x: Rejected by <@${p.rejectedBy ?? 'unknown'}>${p.rejectedAt ? ` · ${shortLocal(p.rejectedAt, tz)}` : ''}${
+        p.rejectReason ? ` — “${escapeMrkdwn(truncate(p.rejectReason, 500))}”` : ''
+      }`;
+    case 'cancelled':
+      return `:no_entry_sign: Cancelled by <@${p.cancelledBy ?? 'unknown'}>${p.cancelledAt ? ` · ${shortLocal(p.cancelledAt, tz)}` : ''}`;
+    case 'publishing':
+      return ':hourglass_flowing_sand: Publishing…';
+    case 'published':
+      return `:tada: Published${p.publishedAt ? ` · ${shortLocal(p.publishedAt, tz)}` : ''}`;
+    case 'failed':
+      return ':warning: Publishing failed — see the thread; *Retry* once the cause is fixed.';
+    case 'needs_check':
+      return ':mag: Outcome unknown — check the account, then press *Mark as published* or *Retry*.';
+    default:
+      return undefined;
+  }
+}
+
+function resultLines(p: PostView, o: CardOptions): string[] {
+  const out: string[] = [];
+  for (const t of p.targets) {
+    const r = p.results[t];
+    if (!r) continue;
+    if (r.status === 'published') {
+      out.push(
+        r.url
+          ? `:link: ${label(t, o)}: <${r.url}|view the post>`
+          : r.externalId?.startsWith('manual:')
+            ? `:link: ${label(t, o)}: marked as published by <@${r.externalId.slice('manual:'.length)}>`
+            : `:link: ${label(t, o)}: published`,
+      );
+    } else if (r.status === 'failed') {
+      out.push(`:warning: ${label(t, o)}: failed — ${escapeMrkdwn(truncate(r.error ?? 'no detail', 300))}`);
+    } else {
+      out.push(`:mag: ${label(t, o)}: outcome unknown — ${escapeMrkdwn(truncate(r.error ?? '', 300))}`);
+    }
+  }
+  return out;
+}
+
+export function approvalCard(p: PostView, o: CardOptions): SlackMessage {
+  const targets = p.targets.map((t) => label(t, o)).join(', ');
+  const blocks: KnownBlock[] = [
+    { type: 'header', text: { type: 'plain_text', text: `Post ${p.shortId} — ${targetsTitle(p, o)}` } },
+    { type: 'section', text: { type: 'mrkdwn', text: quotedText(p.text) } },
+    {
+      type: 'section',
+      fields: [
+        { type: 'mrkdwn', text: `*To*\n${targets}` },
+        { type: 'mrkdwn', text: `*When*\n${whenLine(p, o)}` },
+        { type: 'mrkdwn', text: `*Author*\n<@${p.authorId}>` },
+        { type: 'mrkdwn', text: `*Revision*\n${p.revision}` },
+      ],
+    },
+    { type: 'section', text: { type: 'mrkdwn', text: `*Checks*\n${checkLines(p)}` } },
+  ];
+  const status = statusLine(p, o);
+  const results = resultLines(p, o);
+  const contextText = [status, ...results].filter((x): x is string => Boolean(x)).join('\n');
+  if (contextText !== '') blocks.push({ type: 'section', text: { type: 'mrkdwn', text: contextText } });
+
+  const value = `${p.shortId}:${p.revision}`;
+  const buttons: Button[] = [];
+  if (p.status === 'pending_approval') {
+    if (p.checks.errors.length === 0) {
+      buttons.push({
+        type: 'button',
+        action_id: POST_ACTION_IDS.approve,
+        text: { type: 'plain_text', text: 'Approve' },
+        style: 'primary',
+        value,
+      });
+    }
+    buttons.push({
+      type: 'button',
+      action_id: POST_ACTION_IDS.reject,
+      text: { type: 'plain_text', text: 'Reject' },
+      style: 'danger',
+      value,
+    });
+  }
+  if (p.status === 'pending_approval' || p.status === 'approved') {
+    buttons.push({
+      type: 'button',
+      action_id: POST_ACTION_IDS.edit,
+      text: { type: 'plain_text', text: 'Edit' },
+      value,
+    });
+  }
+  if (buttons.length > 0) {
+    blocks.push({ type: 'actions', block_id: POST_BLOCK_IDS.actions, elements: buttons });
+  }
+  if (p.status === 'pending_approval' && p.checks.errors.length > 0) {
+    blocks.push({
+      type: 'context',
+      elements: [
+        { type: 'mrkdwn', text: 'Approval is blocked until the text passes the checks — use *Edit*.' },
+      ],
+    });
+  }
+  const fallbackStatus = status ? ` — ${status.replace(/^:[a-z_]+: /, '')}` : ' — waiting for approval';
+  return {
+    text: `Post ${p.shortId} to ${targets} by <@${p.authorId}>${fallbackStatus}: ${escapeMrkdwn(truncate(p.text, 200))}`,
+    blocks,
+  };
+}
+
+function targetsTitle(p: PostView, o: CardOptions): string {
+  const s = p.status === 'pending_approval' ? 'needs approval' : p.status.replace('_', ' ');
+  return truncate(`${p.targets.map((t) => label(t, o)).join(' + ')} · ${s}`, 100);
+}
+
+/** Thread reply after a publish attempt on one target. */
+export function publishResultMessage(
+  p: PostView,
+  target: string,
+  targetLabel: string,
+  outcome: { status: 'published' | 'failed' | 'needs_check'; url?: string | null; error?: string | null },
+): SlackMessage {
+  const value = `${p.shortId}:${target}`;
+  if (outcome.status === 'published') {
+    const text = outcome.url
+      ? `:tada: Published ${p.shortId} on ${targetLabel}: <${outcome.url}|${outcome.url}>`
+      : `:tada: Published ${p.shortId} on ${targetLabel}.`;
+    return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+  }
+  const retry: Button = {
+    type: 'button',
+    action_id: POST_ACTION_IDS.retryPublish,
+    text: { type: 'plain_text', text: 'Retry' },
+    value,
+  };
+  if (outcome.status === 'failed') {
+    const text = `:warning: Publishing ${p.shortId} on ${targetLabel} failed: ${escapeMrkdwn(truncate(outcome.error ?? 'no detail', 1500))}. Nothing was posted there. Fix the cause, then press Retry.`;
+    return {
+      text,
+      blocks: [
+        { type: 'section', text: { type: 'mrkdwn', text } },
+        { type: 'actions', block_id: POST_BLOCK_IDS.actions, elements: [retry] },
+      ],
+    };
+  }
+  const text = `:mag: I don't know whether ${p.shortId} reached ${targetLabel}: ${escapeMrkdwn(truncate(outcome.error ?? 'the publisher stopped mid-call', 1500))}. I won't try again by myself, to avoid posting twice. Check the ${targetLabel} account: if the post is there press *Mark as published*, otherwise *Retry*.`;
+  return {
+    text,
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text } },
+      {
+        type: 'actions',
+        block_id: POST_BLOCK_IDS.actions,
+        elements: [
+          {
+            type: 'button',
+            action_id: POST_ACTION_IDS.markPublished,
+            text: { type: 'plain_text', text: 'Mark as published' },
+            style: 'primary',
+            value,
+          },
+          retry,
+        ],
+      },
+    ],
+  };
+}

@@ -1,0 +1,125 @@
+/** The App Home tab: pure builder from HomeData (see src/services/home.ts). */
+import type { KnownBlock, View } from '@slack/types';
+import type { HomeData } from '../../services/home';
+import { POST_ACTION_IDS } from '../ids';
+import { quoteOutside } from '../text';
+import { formatLocal, slackDate } from '../time';
+import { feedbackRateLine, fmt1, hours, progressBar } from './metrics';
+
+function section(text: string): KnownBlock {
+  return { type: 'section', text: { type: 'mrkdwn', text } };
+}
+
+export function goalProgressLines(d: HomeData): string[] {
+  const r = d.month;
+  const lines: string[] = [];
+  const days = r.periods.current.days;
+  for (const p of r.posting) {
+    if (!p.goal) continue;
+    // Progress toward this month's share of the weekly goal so far.
+    const due = (p.goal.min * days) / 7;
+    const band = p.goal.min === p.goal.max ? `${p.goal.min}` : `${p.goal.min}–${p.goal.max}`;
+    if (!p.connected && p.posts === 0) {
+      lines.push(`• ${p.label}: not available — not connected (${p.howToConnect})`);
+      continue;
+    }
+    lines.push(
+      `• ${p.label}: ${progressBar(due === 0 ? 1 : p.posts / due)} ${p.posts} posts of ${fmt1(due)} due so far (goal ${band}/week)`,
+    );
+  }
+  lines.push(`• ${feedbackRateLine(r).replace('\n', ' ')}`);
+  const m = r.response.medianHours.value;
+  const goal = r.goals.responseTimeHours;
+  lines.push(
+    m === null
+      ? `• Time to first action on negatives: not available yet this month (goal ${hours(goal)})`
+      : `• Time to first action on negatives: median ${hours(m)} — ${m <= goal ? ':white_check_mark: within' : ':warning: over'} the ${hours(goal)} goal`,
+  );
+  return lines;
+}
+
+export function homeView(d: HomeData): View {
+  const blocks: KnownBlock[] = [
+    { type: 'header', text: { type: 'plain_text', text: 'smx — social media desk' } },
+  ];
+
+  // Drafts the viewer can decide, each with the approval card's own buttons.
+  if (d.isApprover) {
+    blocks.push(
+      section(
+        `*Drafts waiting for your approval* (${d.drafts.length}${d.draftsWaiting > d.drafts.length ? ` of ${d.draftsWaiting} waiting` : ''})`,
+      ),
+    );
+    if (d.drafts.length === 0) blocks.push(section('Nothing waits for you. :tada:'));
+    for (const p of d.drafts) {
+      blocks.push(
+        section(
+          `*${p.shortId}* → ${p.targets.join(', ')} · ${slackDate(p.scheduledAt, d.timezone)}\n>${quoteOutside(p.text, 280)}\n_by <@${p.authorId}>_`,
+        ),
+      );
+      const value = `${p.shortId}:${p.revision}`;
+      blocks.push({
+        type: 'actions',
+        block_id: `home_draft:${p.shortId}`,
+        elements: [
+          {
+            type: 'button',
+            action_id: POST_ACTION_IDS.approve,
+            text: { type: 'plain_text', text: 'Approve' },
+            style: 'primary',
+            value,
+          },
+          {
+            type: 'button',
+            action_id: POST_ACTION_IDS.reject,
+            text: { type: 'plain_text', text: 'Reject' },
+            style: 'danger',
+            value,
+          },
+        ],
+      });
+    }
+  } else {
+    blocks.push(section(`*Drafts waiting for approval:* ${d.draftsWaiting}`));
+  }
+
+  blocks.push({ type: 'divider' });
+  blocks.push(
+    section(
+      d.next.length === 0
+        ? '*Next scheduled posts*\nNothing approved is scheduled. Draft one with `/smx schedule`.'
+        : `*Next scheduled posts*\n${d.next
+            .map(
+              (p) =>
+                `• ${slackDate(p.scheduledAt, d.timezone)} → ${p.targets.join(', ')}: ${quoteOutside(p.text, 120)}`,
+            )
+            .join('\n')}`,
+    ),
+  );
+
+  const r = d.month.response;
+  blocks.push(
+    section(
+      r.open === 0
+        ? '*Open negative items*\nNone — every negative review or feedback has been handled.'
+        : `*Open negative items*\n:red_circle: ${r.open} open${
+            r.oldestOpenAt
+              ? `; the oldest arrived ${hours((d.now.getTime() - r.oldestOpenAt.getTime()) / 3600000)} ago (${formatLocal(r.oldestOpenAt, d.timezone)})`
+              : ''
+          }`,
+    ),
+  );
+
+  blocks.push({ type: 'divider' });
+  blocks.push(section(`*This month against the goals*\n${goalProgressLines(d).join('\n')}`));
+  blocks.push({
+    type: 'context',
+    elements: [
+      {
+        type: 'mrkdwn',
+        text: `Updated ${formatLocal(d.now, d.timezone)} · details: \`/smx metrics this-month\` · goals: \`/smx goals\``,
+      },
+    ],
+  });
+  return { type: 'home', blocks };
+}

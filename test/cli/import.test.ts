@@ -1,0 +1,155 @@
+/** Runs `smx import` for real, as a child process (bin/smx.js), against this test file's database. */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Review } from '../../models/review';
+import { SourceState } from '../../models/source-state';
+import { testDbUri, useTestDatabase } from '../support/db';
+
+const BIN = path.join(__dirname, '..', '..', 'bin', 'smx.js');
+
+function uriFor(dbName: string): string {
+  const u = new URL(testDbUri());
+  u.pathname = `/${dbName}`;
+  return u.toString();
+}
+
+function run(
+  args: string[],
+  dbName: string,
+  cwd: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd,
+      env: { PATH: process.env.PATH ?? '', MONGODB_URI: uriFor(dbName), SMX_TIMEZONE: 'Asia/Kolkata' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const MALFORMED = [
+  'external_id,rating,text,author,url,posted_at,facility',
+  'M1,5,"Excellent cardiology team",Asha,https://www.mouthshut.com/r/1,2026-11-01,',
+  'M2,1,"Billing overcharged me, twice",Ravi,,2026-11-02T10:00:00+05:30,North Clinic',
+  'M3,six,"Nice",,,,',
+  ',4,"no id",,,,',
+  'M4,3,"Too",many,fields,here,x,y,z',
+  'M5,2,"Waited',
+  'four hours",,,,',
+  'M6,,,,,,',
+  'M7,4,"ok",,not-a-url,,',
+  'M8,4,"ok",,,last tuesday,',
+  'M1,5,"Excellent cardiology team",Asha,https://www.mouthshut.com/r/1,2026-11-01,',
+  'M9,,"The parking was awful",,,,',
+  '',
+].join('\n');
+
+describe('npx smx import', () => {
+  const db = useTestDatabase();
+  let dir: string;
+
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'smx-import-'));
+    fs.writeFileSync(path.join(dir, 'mouthshut.csv'), MALFORMED);
+  });
+  afterAll(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('a malformed CSV: good rows stored, each bad row reported with its line and reason', async () => {
+    const name = db().connection.name;
+    const r = await run(
+      ['import', 'mouthshut.csv', '--source', 'mouthshut', '--facility', 'City Hospital'],
+      name,
+      dir,
+    );
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')).toEqual([
+      'Imported mouthshut.csv as source "mouthshut": 4 inserted, 1 duplicate, 6 rejected.',
+      'Rejected:',
+      '  line 4: rating must be a whole number from 1 to 5',
+      '  line 5: external_id is required (a string, unique per source)',
+      '  line 6: not a valid CSV row (Invalid Record Length: columns length is 7, got 9 on line 6)',
+      '  line 9: text needs a text or a rating',
+      '  line 10: url must be an http(s) URL',
+      '  line 11: posted_at must be an ISO 8601 time, e.g. 2026-11-24T09:30:00Z',
+      '',
+    ]);
+
+    const stored = await Review.find({ source: 'mouthshut' }).sort({ externalId: 1 }).lean();
+    expect(stored.map((s) => s.externalId)).toEqual(['M1', 'M2', 'M5', 'M9']);
+    expect(stored[0]).toMatchObject({
+      rating: 5,
+      facility: 'City Hospital',
+      sentiment: 'positive',
+      authorName: 'Asha',
+    });
+    expect(stored[1]).toMatchObject({
+      facility: 'North Clinic',
+      sentiment: 'negative',
+      postedAt: new Date('2026-11-02T04:30:00Z'),
+    });
+    expect(stored[2]?.text).toBe('Waited\nfour hours');
+    expect(stored[3]).toMatchObject({ rating: null, sentiment: 'negative', status: 'new' });
+    expect((await SourceState.findById('mouthshut').lean())?.lastSuccessAt).toBeInstanceOf(Date);
+  });
+
+  test('importing the same file again inserts nothing', async () => {
+    const r = await run(['import', 'mouthshut.csv', '--source', 'mouthshut'], db().connection.name, dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('0 inserted, 5 duplicate, 6 rejected.');
+    expect(await Review.countDocuments({ source: 'mouthshut' })).toBe(4);
+  });
+
+  test('a JSON file imports the same way', async () => {
+    fs.writeFileSync(
+      path.join(dir, 'practo.json'),
+      JSON.stringify([
+        { external_id: 'P1', rating: 4, text: 'Good OPD' },
+        { externalId: 'P2', text: 'Rude reception', postedAt: '2026-11-20T09:00:00Z' },
+        { external_id: 'P3', rating: 9 },
+      ]),
+    );
+    const r = await run(['import', 'practo.json', '--source', 'practo'], db().connection.name, dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(
+      'Imported practo.json as source "practo": 2 inserted, 0 duplicate, 1 rejected.\nRejected:\n  item 3: rating must be a whole number from 1 to 5\n',
+    );
+  });
+
+  test('unusable input exits 1 with usage and imports nothing', async () => {
+    const name = db().connection.name;
+    const noSource = await run(['import', 'mouthshut.csv'], name, dir);
+    expect(noSource.code).toBe(1);
+    expect(noSource.stderr).toContain('--source is required');
+    expect(noSource.stderr).toContain('Usage: npx smx import');
+
+    const noFile = await run(['import', 'missing.csv', '--source', 'mouthshut'], name, dir);
+    expect(noFile.code).toBe(1);
+    expect(noFile.stderr).toContain('cannot find the file missing.csv');
+
+    const apiName = await run(['import', 'mouthshut.csv', '--source', 'google'], name, dir);
+    expect(apiName.code).toBe(1);
+    expect(apiName.stderr).toContain('--source google is a source smx reads itself');
+
+    fs.writeFileSync(path.join(dir, 'headerless.csv'), 'A1,5,great\nA2,1,bad\n');
+    const headerless = await run(['import', 'headerless.csv', '--source', 'other'], name, dir);
+    expect(headerless.code).toBe(1);
+    expect(headerless.stderr).toContain('must name the columns and include external_id');
+    expect(headerless.stderr).toContain('Nothing was imported.');
+    expect(await Review.countDocuments({ source: 'other' })).toBe(0);
+  });
+});

@@ -1,0 +1,107 @@
+import { clearApproverCache } from '../../src/services/approvers';
+import { POST_ACTION_IDS } from '../../src/slack/ids';
+import { startTestApp, type TestApp, visibleText } from '../support/app';
+import { useTestDatabase } from '../support/db';
+import { at, seedPosts, seedPublications, seedReviews } from '../support/metrics-seed';
+import { slackSignature } from '../support/signing';
+
+const NOW = new Date('2026-11-24T12:00:00Z'); // Tue 24 Nov, 17:30 IST
+
+describe('App Home tab', () => {
+  const db = useTestDatabase();
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({ db: db(), now: () => NOW, env: { SMX_APPROVERS: 'U0BOSS' } });
+    clearApproverCache();
+    await seedPosts([
+      {
+        status: 'pending_approval',
+        submittedAt: at('2026-11-23', 9),
+        scheduledAt: at('2026-11-26', 9),
+        text: 'Flu <!channel> shots',
+        authorId: 'U0STAFF',
+      },
+      {
+        status: 'pending_approval',
+        submittedAt: at('2026-11-23', 10),
+        scheduledAt: at('2026-11-27', 9),
+        text: 'My own draft',
+        authorId: 'U0BOSS',
+      },
+      {
+        status: 'approved',
+        submittedAt: at('2026-11-20', 9),
+        approvedAt: at('2026-11-20', 10),
+        scheduledAt: at('2026-11-25', 9),
+        text: 'Blood drive on Friday',
+        targets: ['facebook', 'x'],
+      },
+    ]);
+    await seedReviews([
+      { day: '2026-11-10', sentiment: 'negative', actedAfterHours: 30 },
+      { day: '2026-11-21', sentiment: 'negative' },
+      { day: '2026-11-22', sentiment: 'negative', status: 'assigned' },
+    ]);
+    await seedPublications('facebook', ['2026-11-03', '2026-11-10', '2026-11-17']);
+  });
+  afterAll(async () => {
+    await t.stop();
+  });
+
+  async function openHome(user: string) {
+    const body = JSON.stringify({
+      token: 'legacy',
+      team_id: 'T0TEST',
+      api_app_id: 'A0SMX',
+      type: 'event_callback',
+      event_id: `Ev${user}${Date.now()}`,
+      event_time: Math.floor(Date.now() / 1000),
+      event: {
+        type: 'app_home_opened',
+        user,
+        channel: `D${user}`,
+        tab: 'home',
+        event_ts: String(Date.now() / 1000),
+      },
+    });
+    const before = t.slack.callsOf('views.publish').length;
+    const res = await t.post('/slack/events', body, {
+      'content-type': 'application/json',
+      ...slackSignature(body),
+    });
+    expect(res.status).toBe(200);
+    const call = await t.slack.waitForCall(
+      'views.publish',
+      (c) => c.args.user_id === user && t.slack.callsOf('views.publish').indexOf(c) >= before,
+    );
+    return call.args.view as { type: string; blocks: Array<Record<string, unknown>> };
+  }
+
+  test('an approver sees the drafts they may approve with buttons, what goes out next, negatives and goals', async () => {
+    const view = await openHome('U0BOSS');
+    expect(view.type).toBe('home');
+    const text = visibleText(view as unknown as Record<string, unknown>);
+    expect(text).toContain('*Drafts waiting for your approval* (1 of 2 waiting)');
+    expect(text).toContain('Flu &lt;!channel&gt; shots');
+    expect(text).not.toContain('My own draft'); // no self-approval by default
+    const actions = view.blocks.filter((b) => b.type === 'actions');
+    expect(actions).toHaveLength(1);
+    const buttons = (actions[0]?.elements ?? []) as Array<{ action_id: string; value: string }>;
+    expect(buttons.map((b) => b.action_id)).toEqual([POST_ACTION_IDS.approve, POST_ACTION_IDS.reject]);
+    expect(buttons[0]?.value).toMatch(/^P\d{4}:1$/);
+    expect(text).toContain('facebook, x: Blood drive on Friday');
+    expect(text).toContain(':red_circle: 2 open; the oldest arrived 3.3 days ago');
+    expect(text).toContain('Facebook Page: ▓▓▓▓▓▓▓▓▓░ 3 posts of 3.4 due so far (goal 1–2/week)');
+    expect(text).toContain('Feedback rate: not available — no visits recorded');
+    expect(text).toContain('median 30 h — :warning: over the 24 h goal');
+    expect(t.slack.violations).toEqual([]);
+  });
+
+  test('a non-approver sees how many drafts wait, without buttons', async () => {
+    const view = await openHome('U0STAFF');
+    const text = visibleText(view as unknown as Record<string, unknown>);
+    expect(text).toContain('*Drafts waiting for approval:* 2');
+    expect(view.blocks.filter((b) => b.type === 'actions')).toHaveLength(0);
+  });
+});

@@ -1,0 +1,53 @@
+/** Seeds Review documents directly (the digest half of the reviews issue is tested without the ingest half). */
+import { Review } from '../../models/review';
+import { localDay, localWeek } from '../../src/slack/time';
+
+export interface SeedReview {
+  source?: string;
+  externalId?: string;
+  facility?: string | null;
+  rating?: number | null;
+  text?: string;
+  authorName?: string | null;
+  url?: string | null;
+  postedAt?: Date;
+  ingestedAt?: Date;
+  sentiment?: 'positive' | 'neutral' | 'negative';
+  sentimentScore?: number;
+  digestedAt?: Date | null;
+  digestKey?: string | null;
+}
+
+let counter = 0;
+
+export function reviewDoc(r: SeedReview = {}, timezone = 'Asia/Kolkata') {
+  counter += 1;
+  const ingestedAt = r.ingestedAt ?? new Date('2026-11-23T10:00:00Z');
+  const rating = r.rating === undefined ? 4 : r.rating;
+  const sentiment =
+    r.sentiment ??
+    (rating === null ? 'neutral' : rating <= 2 ? 'negative' : rating === 3 ? 'neutral' : 'positive');
+  return {
+    source: r.source ?? 'google',
+    externalId: r.externalId ?? `ext-${counter}-${Math.random().toString(36).slice(2, 8)}`,
+    facility: r.facility === undefined ? 'City Hospital' : r.facility,
+    rating,
+    text: r.text ?? `Review number ${counter}`,
+    authorName: r.authorName === undefined ? null : r.authorName,
+    url: r.url === undefined ? `https://example.com/r/${counter}` : r.url,
+    postedAt: r.postedAt ?? new Date(ingestedAt.getTime() - 3600_000),
+    ingestedAt,
+    localDay: localDay(ingestedAt, timezone),
+    localWeek: localWeek(ingestedAt, timezone),
+    sentiment,
+    sentimentScore: r.sentimentScore ?? (sentiment === 'negative' ? -3 : sentiment === 'positive' ? 3 : 0),
+    status: 'new',
+    digestedAt: r.digestedAt ?? null,
+    digestKey: r.digestKey ?? null,
+  };
+}
+
+export async function seedReviews(list: SeedReview[]) {
+  const docs = await Review.insertMany(list.map((r) => reviewDoc(r)));
+  return docs.map((d) => String(d._id));
+}

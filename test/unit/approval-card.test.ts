@@ -1,0 +1,90 @@
+import type { PostView } from '../../src/services/post-view';
+import { approvalCard, publishResultMessage } from '../../src/slack/blocks/approval-card';
+import { messageProblems } from '../fakes/block-kit';
+import { visibleText } from '../support/app';
+
+const base: PostView = {
+  id: '0123456789abcdef01234567',
+  shortId: 'P7K2Q',
+  text: 'Free flu shots <!channel> & <https://evil.example|click> #FluSeason',
+  targets: ['x', 'facebook'],
+  scheduledAt: new Date('2026-12-01T03:30:00.000Z'),
+  publishNow: false,
+  status: 'pending_approval',
+  authorId: 'U0STAFF',
+  submittedAt: new Date('2026-11-24T04:30:00.000Z'),
+  approvedBy: null,
+  approvedAt: null,
+  rejectedBy: null,
+  rejectedAt: null,
+  rejectReason: null,
+  cancelledBy: null,
+  cancelledAt: null,
+  cardChannel: 'C1',
+  cardTs: '1.1',
+  results: {},
+  publishedAt: null,
+  cannedId: null,
+  revision: 1,
+  checks: { errors: [], warnings: ['Missing required tag: add #CityHospital'], passed: ['X length 70/280'] },
+  originChannel: null,
+};
+const opts = { timezone: 'Asia/Kolkata', labels: { x: 'X', facebook: 'Facebook' } };
+
+describe('approval card', () => {
+  test('shows the escaped text, targets, local time, author, checks and the three buttons', () => {
+    const msg = approvalCard(base, opts);
+    const text = visibleText(msg as unknown as Record<string, unknown>);
+    expect(text).toContain('&lt;!channel&gt; &amp; &lt;https://evil.example|click&gt;');
+    expect(text).not.toContain('<!channel>');
+    expect(text).toContain('X, Facebook');
+    expect(text).toContain('Tue 1 Dec, 09:00 IST');
+    expect(text).toContain('<!date^1796095800^');
+    expect(text).toContain('<@U0STAFF>');
+    expect(text).toContain(':warning: Missing required tag: add #CityHospital');
+    expect(JSON.stringify(msg.blocks)).toContain('"value":"P7K2Q:1"');
+    expect(messageProblems(msg as unknown as Record<string, unknown>)).toEqual([]);
+  });
+
+  test('after a decision the buttons give way to who and when', () => {
+    const msg = approvalCard(
+      {
+        ...base,
+        status: 'rejected',
+        rejectedBy: 'U0BOSS',
+        rejectedAt: base.submittedAt,
+        rejectReason: 'No <b>',
+      },
+      opts,
+    );
+    const text = visibleText(msg as unknown as Record<string, unknown>);
+    expect(text).toContain('Rejected by <@U0BOSS> · Tue 10:00 — “No &lt;b&gt;”');
+    expect(JSON.stringify(msg.blocks)).not.toContain('"type":"actions"');
+  });
+
+  test('a post that fails a hard check has no Approve button', () => {
+    const msg = approvalCard(
+      { ...base, checks: { errors: ['Too long for X'], warnings: [], passed: [] } },
+      opts,
+    );
+    expect(JSON.stringify(msg.blocks)).not.toContain('approve_post');
+    expect(JSON.stringify(msg.blocks)).toContain('reject_post');
+  });
+
+  test('a 20,000-character Facebook text still fits Block Kit', () => {
+    const msg = approvalCard({ ...base, text: 'long '.repeat(4000) }, opts);
+    expect(messageProblems(msg as unknown as Record<string, unknown>)).toEqual([]);
+  });
+
+  test('thread replies: link on success, Retry on failure, both buttons on unknown outcome', () => {
+    expect(
+      publishResultMessage(base, 'x', 'X', { status: 'published', url: 'https://x.com/i/web/status/1' }).text,
+    ).toContain('https://x.com/i/web/status/1');
+    expect(
+      JSON.stringify(publishResultMessage(base, 'x', 'X', { status: 'failed', error: '403' }).blocks),
+    ).toContain('"value":"P7K2Q:x"');
+    const unknown = JSON.stringify(publishResultMessage(base, 'x', 'X', { status: 'needs_check' }).blocks);
+    expect(unknown).toContain('mark_published');
+    expect(unknown).toContain('retry_publish');
+  });
+});
