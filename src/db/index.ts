@@ -2,6 +2,7 @@
  * Connects mongoose to MONGODB_URI or, when unset, to an embedded database that keeps its data under the data dir:
  * mongodb-memory-server (a real mongod) where its binary can be had, else FerretDB on SQLite.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import mongoose from 'mongoose';
 import { allModels } from '../../models';
@@ -83,7 +84,6 @@ export async function connectUri(
 async function startMemoryServer(dataDir: string, logger: Logger) {
   const { MongoMemoryServer } = await import('mongodb-memory-server');
   const dbPath = path.join(dataDir, 'mongodb');
-  const fs = await import('node:fs');
   fs.mkdirSync(dbPath, { recursive: true });
   const server = await MongoMemoryServer.create({ instance: { dbPath, storageEngine: 'wiredTiger' } });
   logger.debug({ dbPath }, 'mongodb-memory-server started');
@@ -98,9 +98,18 @@ export async function connectDatabase(config: Config, logger: Logger): Promise<D
     return db;
   }
 
+  // A running smx (or import) may already serve the embedded database: share it rather than start a second server
+  // on the same files.
+  const shared = await joinRunningEmbedded(config.dataDir, logger);
+  if (shared) return shared;
+
   try {
     const mms = await startMemoryServer(config.dataDir, logger);
-    const db = await connectUri(mms.uri, 'mongodb-memory-server', mms.dbPath, 'smx', mms.stop);
+    const db = await connectUri(mms.uri, 'mongodb-memory-server', mms.dbPath, 'smx', async () => {
+      forgetEmbedded(config.dataDir);
+      await mms.stop();
+    });
+    announceEmbedded(config.dataDir, { kind: db.kind, uri: mms.uri, location: mms.dbPath });
     logger.info(
       { database: db.kind, location: db.location },
       `database: embedded MongoDB, data in ${mms.dbPath}`,
@@ -116,12 +125,68 @@ export async function connectDatabase(config: Config, logger: Logger): Promise<D
   const dataPath = path.join(config.dataDir, 'ferretdb');
   const bin = await ensureFerretdbBinary(logger);
   const ferret = await startFerretdb(bin, dataPath, logger);
-  const db = await connectUri(ferret.uri, 'ferretdb', dataPath, 'smx', ferret.stop);
+  const db = await connectUri(ferret.uri, 'ferretdb', dataPath, 'smx', async () => {
+    forgetEmbedded(config.dataDir);
+    await ferret.stop();
+  });
+  announceEmbedded(config.dataDir, { kind: db.kind, uri: ferret.uri, location: dataPath });
   logger.info(
     { database: db.kind, location: dataPath },
     `database: embedded FerretDB (SQLite), data in ${dataPath}`,
   );
   return db;
+}
+
+interface EmbeddedAnnouncement {
+  kind: DatabaseKind;
+  uri: string;
+  location: string;
+  pid?: number;
+}
+
+const announcementFile = (dataDir: string) => path.join(dataDir, 'embedded-server.json');
+
+function announceEmbedded(dataDir: string, a: EmbeddedAnnouncement): void {
+  fs.writeFileSync(announcementFile(dataDir), JSON.stringify({ ...a, pid: process.pid }));
+}
+
+function forgetEmbedded(dataDir: string): void {
+  try {
+    const a = JSON.parse(fs.readFileSync(announcementFile(dataDir), 'utf8')) as EmbeddedAnnouncement;
+    if (a.pid === process.pid) fs.rmSync(announcementFile(dataDir), { force: true });
+  } catch {
+    /* nothing announced */
+  }
+}
+
+function alive(pid: number | undefined): boolean {
+  if (pid === undefined) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function joinRunningEmbedded(dataDir: string, logger: Logger): Promise<Database | undefined> {
+  let a: EmbeddedAnnouncement;
+  try {
+    a = JSON.parse(fs.readFileSync(announcementFile(dataDir), 'utf8')) as EmbeddedAnnouncement;
+  } catch {
+    return undefined;
+  }
+  if (!alive(a.pid)) return undefined;
+  try {
+    const db = await connectUri(a.uri, a.kind, a.location, 'smx');
+    logger.info(
+      { database: db.kind, location: a.location, ownerPid: a.pid },
+      `database: the embedded ${a.kind} already run by process ${a.pid}, data in ${a.location}`,
+    );
+    return db;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The URI without credentials, for logs. */
