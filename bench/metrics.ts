@@ -230,7 +230,12 @@ async function main(): Promise<void> {
         `${f.label.padEnd(26)} ${`${b.ms.toFixed(0)} ms`.padStart(12)} ${`${f.ms.toFixed(0)} ms`.padStart(13)} ${`${(f.ms / b.ms).toFixed(1)}×`.padStart(6)} ${String(f.trips).padStart(12)}`,
       );
     }
-    console.log(`\ntotal ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    console.log(
+      `\ntotal ${((performance.now() - started) / 1000).toFixed(1)} s; load average now ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')} (other work on the machine slows FerretDB scans)`,
+    );
   } finally {
     await mongoose.disconnect();
     await ferret?.stop();

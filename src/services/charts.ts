@@ -86,8 +86,8 @@ export async function ratingVolumeChart(series: WeeklySeries): Promise<Chart> {
   const last = series.reviews[series.reviews.length - 1];
   const before = series.reviews[series.reviews.length - 2];
   const altText =
-    `Reviews and feedback per week over ${series.weeks.length} weeks: ` +
-    `${change(last?.count ?? null, before?.count ?? null, (n) => String(n))} in week ${weekLabel(last?.week ?? '')}; ` +
+    `Reviews and feedback per week over ${series.weeks.length} weeks; in week ${weekLabel(last?.week ?? '')}: ` +
+    `${change(last?.count ?? null, before?.count ?? null, (n) => String(n))}; ` +
     `average rating ${change(last?.avgRating ?? null, before?.avgRating ?? null, fmt1)}.`;
   return {
     filename: 'reviews-per-week.png',

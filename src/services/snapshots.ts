@@ -5,6 +5,7 @@
  */
 import { AudienceSnapshot } from '../../models/audience-snapshot';
 import { SourceState } from '../../models/source-state';
+import { describeFailure, retryPolicy } from '../adapters/http';
 import type { SmxContext } from '../context';
 import { localDay } from '../slack/time';
 import { type AudienceTarget, audienceTargets } from './audience-targets';
@@ -27,7 +28,7 @@ export async function takeAudienceSnapshots(
     if (!t.connected(ctx.config)) continue;
     const log = ctx.logger.child({ job: 'audience-snapshot', target: t.name });
     try {
-      const reading = await t.fetch(ctx.config);
+      const reading = await t.fetch(ctx.config, retryPolicy({ now: ctx.now }));
       await AudienceSnapshot.updateOne(
         { _id: `${t.name}:${day}` },
         { $set: { target: t.name, day, likes: reading.likes, followers: reading.followers, takenAt: now } },
@@ -43,7 +44,7 @@ export async function takeAudienceSnapshots(
       log.info({ event: 'audience_snapshot', day, followers: reading.followers }, 'audience snapshot stored');
       out.push({ target: t.name, ok: true, followers: reading.followers });
     } catch (err) {
-      const message = (err instanceof Error ? err.message : String(err)).slice(0, 300);
+      const message = describeFailure(err).slice(0, 300);
       log.warn({ err, event: 'audience_snapshot_failed', day }, 'audience snapshot failed; retried tomorrow');
       await SourceState.updateOne(
         { _id: t.stateId },

@@ -83,14 +83,16 @@ describe('daily audience snapshot job', () => {
     fake.failFacebook = 1;
     await snapshotJob.run({ ctx: t.ctx, client: t.smx.app.client });
     const fbState = await SourceState.findById('audience:facebook').lean();
-    expect(fbState?.lastError).toBe('Graph answered HTTP 400: Invalid OAuth access token');
+    expect(fbState?.lastError).toBe(
+      'auth: Graph refused the page token (code 190): Invalid OAuth access token',
+    );
     const r = await computeMetrics(t.ctx, '7d');
     expect(r.audience.find((a) => a.target === 'facebook')).toEqual({
       target: 'facebook',
       label: 'Facebook Page',
       available: false,
       reason:
-        'no Facebook Page audience reading yet — the last daily snapshot failed (Graph answered HTTP 400: Invalid OAuth access token); it is retried tomorrow',
+        'no Facebook Page audience reading yet — the last daily snapshot failed (auth: Graph refused the page token (code 190): Invalid OAuth access token); it is retried tomorrow',
     });
   });
 });

@@ -1,6 +1,11 @@
 import { DateTime } from 'luxon';
 import { enabledTargets } from '../../../src/adapters/targets';
-import { createPost, parseScheduleArgs, scheduledConfirmation } from '../../../src/services/posts';
+import {
+  createPost,
+  parseScheduleArgs,
+  resolveTargets,
+  scheduledConfirmation,
+} from '../../../src/services/posts';
 import { scheduleModal } from '../../../src/slack/blocks/post-modals';
 import { escapeMrkdwn } from '../../../src/slack/text';
 import type { Subcommand } from './types';
@@ -13,6 +18,8 @@ export const schedule: Subcommand = {
   example: '/smx schedule to:x tomorrow 9am | Flu shots are free this week #FluSeason',
   async run({ ctx, args, command, respond, client }) {
     if (args === '') {
+      // Checks "is any target configured" before opening a modal that would have nothing to tick.
+      resolveTargets(ctx, undefined);
       const today = DateTime.fromJSDate(ctx.now(), { zone: ctx.config.timezone }).toISODate() as string;
       await client.views.open({
         trigger_id: command.trigger_id,
