@@ -4,6 +4,7 @@
  */
 import type { WebClient } from '@slack/web-api';
 import type { SmxContext } from '../context';
+import { SmxError } from '../errors';
 import type { SlackMessage } from '../slack/blocks/help';
 import { metricsMessage } from '../slack/blocks/metrics';
 import { localWeek } from '../slack/time';
@@ -34,6 +35,16 @@ export async function uploadCharts(
   });
 }
 
+export const SHARE_REFUSED = (channel: string) =>
+  `I can't post in <#${channel}> — invite me first (\`/invite @smx\`), or run \`/smx metrics\` without share. Nothing was shared.`;
+
+const CHANNEL_ERRORS = new Set(['not_in_channel', 'channel_not_found', 'is_archived', 'restricted_action']);
+
+function slackErrorCode(err: unknown): string | undefined {
+  const data = (err as { data?: { error?: unknown } } | undefined)?.data;
+  return typeof data?.error === 'string' ? data.error : undefined;
+}
+
 /** `/smx metrics … share`: the same figures in the channel, with the charts. */
 export async function shareMetrics(
   ctx: SmxContext,
@@ -44,14 +55,21 @@ export async function shareMetrics(
   byline: string,
 ): Promise<void> {
   const charts = await renderCharts(series);
-  await client.chat.postMessage({
-    channel,
-    text: message.text,
-    blocks: [
-      ...message.blocks,
-      { type: 'context', elements: [{ type: 'mrkdwn', text: `Shared ${byline}` }] },
-    ],
-  });
+  try {
+    await client.chat.postMessage({
+      channel,
+      text: message.text,
+      blocks: [
+        ...message.blocks,
+        { type: 'context', elements: [{ type: 'mrkdwn', text: `Shared ${byline}` }] },
+      ],
+    });
+  } catch (err) {
+    const code = slackErrorCode(err);
+    if (code && CHANNEL_ERRORS.has(code))
+      throw new SmxError('UPSTREAM', SHARE_REFUSED(channel), { cause: err });
+    throw err;
+  }
   await uploadCharts(client, channel, charts, charts.map((c) => c.altText).join('\n'));
   ctx.logger.info({ channel, event: 'metrics_shared' }, 'metrics shared');
 }

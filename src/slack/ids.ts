@@ -49,3 +49,6 @@ export const POST_INPUT_IDS = {
   text: 'text',
   reason: 'reason',
 } as const;
+
+// --- Metrics (issue 5): App Home. Draft rows reuse POST_ACTION_IDS (approve/reject); block id `home_draft:<shortId>`. ---
+export const HOME_DRAFT_BLOCK_PREFIX = 'home_draft:';

@@ -98,6 +98,19 @@ describe('App Home tab', () => {
     expect(t.slack.violations).toEqual([]);
   });
 
+  test('when publishing the Home fails, the viewer gets a plain error view instead of a stale page', async () => {
+    t.slack.failNext('views.publish', { error: 'internal_error' });
+    const before = t.slack.callsOf('views.publish').length;
+    await openHome('U0BOSS');
+    const call = await t.slack.waitForCall(
+      'views.publish',
+      (c) => t.slack.callsOf('views.publish').indexOf(c) > before,
+    );
+    expect(visibleText(call.args.view as Record<string, unknown>)).toContain(
+      'Something went wrong inside smx',
+    );
+  });
+
   test('a non-approver sees how many drafts wait, without buttons', async () => {
     const view = await openHome('U0STAFF');
     const text = visibleText(view as unknown as Record<string, unknown>);

@@ -7,6 +7,7 @@ import { clearApproverCache } from '../../src/services/approvers';
 import { pngSize } from '../../src/services/charts';
 import { GOAL_MESSAGES } from '../../src/services/goals';
 import { computeMetrics } from '../../src/services/metrics';
+import { SHARE_REFUSED } from '../../src/services/report';
 import { startTestApp, type TestApp, visibleText } from '../support/app';
 import { useTestDatabase } from '../support/db';
 import { at, seedPosts, seedPublications, seedReviews } from '../support/metrics-seed';
@@ -241,6 +242,15 @@ describe('/smx metrics, goals and visits over HTTP', () => {
       expect(up?.bytes.length).toBeGreaterThan(5_000);
       expect(up?.bytes.length).toBeLessThan(2_000_000);
     }
+  });
+
+  test('share in a channel smx is not in says how to fix it', async () => {
+    t.slack.failNext('chat.postMessage', { error: 'not_in_channel' });
+    const { responses } = await t.command('metrics share', { channel: 'C0PRIVATE' });
+    expect(visibleText(responses[0]?.body)).toBe(SHARE_REFUSED('C0PRIVATE'));
+    expect(
+      t.slack.callsOf('files.completeUploadExternal').filter((c) => c.args.channel_id === 'C0PRIVATE'),
+    ).toEqual([]);
   });
 
   test('/smx metrics with nonsense gets the usage, nothing changes', async () => {

@@ -81,6 +81,17 @@ describe('weekly metrics report', () => {
     expect(digestPosts()).toHaveLength(1);
   });
 
+  test('when the charts fail after the message went out, the claim stays: no second message', async () => {
+    now = new Date('2026-12-14T03:30:00Z'); // reports W50
+    slack.failNext('files.getUploadURLExternal', { error: 'internal_error' });
+    const before = digestPosts().length;
+    await expect(postWeeklyReport(a.ctx, a.smx.app.client)).rejects.toThrow();
+    expect(digestPosts().length).toBe(before + 1);
+    expect((await Claim.findById('report:C0DIGEST:2026-W50').lean())?.note).toBe('posted without charts');
+    expect(await postWeeklyReport(b.ctx, b.smx.app.client)).toBe('already-posted');
+    expect(digestPosts().length).toBe(before + 1);
+  });
+
   test('when Slack refuses the post, the claim is released and the next run posts it', async () => {
     now = new Date('2026-12-07T03:30:00Z'); // the next Monday: reports W49
     slack.failNext('chat.postMessage', { error: 'channel_not_found' });

@@ -3,7 +3,7 @@ import { AudienceSnapshot } from '../../models/audience-snapshot';
 import { SourceState } from '../../models/source-state';
 import { computeMetrics } from '../../src/services/metrics';
 import { type FakeAudience, startFakeAudience } from '../fakes/audience';
-import { startTestApp, type TestApp } from '../support/app';
+import { startTestApp, type TestApp, visibleText } from '../support/app';
 import { useTestDatabase } from '../support/db';
 
 describe('daily audience snapshot job', () => {
@@ -61,6 +61,12 @@ describe('daily audience snapshot job', () => {
     const xState = await SourceState.findById('audience:x').lean();
     expect(xState?.lastError).toMatch(/429/);
     expect(xState?.lastErrorAt).toEqual(now);
+
+    // `/smx sources` lists the failed reading (the ingest helper's command shows every SourceState row)
+    const { responses } = await t.command('sources');
+    const listed = visibleText(responses[0]?.body);
+    expect(listed).toContain('audience:x');
+    expect(listed).toMatch(/429/);
 
     // metrics shows X from its last good reading, and Facebook growth since the previous period
     const r = await computeMetrics(t.ctx, '7d');

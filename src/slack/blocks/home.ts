@@ -1,7 +1,7 @@
 /** The App Home tab: pure builder from HomeData (see src/services/home.ts). */
 import type { KnownBlock, View } from '@slack/types';
 import type { HomeData } from '../../services/home';
-import { POST_ACTION_IDS } from '../ids';
+import { HOME_DRAFT_BLOCK_PREFIX, POST_ACTION_IDS } from '../ids';
 import { quoteOutside } from '../text';
 import { formatLocal, slackDate } from '../time';
 import { feedbackRateLine, fmt1, hours, progressBar } from './metrics';
@@ -60,7 +60,7 @@ export function homeView(d: HomeData): View {
       const value = `${p.shortId}:${p.revision}`;
       blocks.push({
         type: 'actions',
-        block_id: `home_draft:${p.shortId}`,
+        block_id: `${HOME_DRAFT_BLOCK_PREFIX}${p.shortId}`,
         elements: [
           {
             type: 'button',
