@@ -182,6 +182,32 @@ describe('the reviews digest', () => {
     expect((await getClaim(`digest:${MAIN}:2026-11-24`))?.note).toMatch(/^posted:/);
   });
 
+  test('a thread reply that fails leaves its items for the next digest: none dropped, none twice', async () => {
+    const ids = await seedReviews(Array.from({ length: 60 }, (_, i) => ({ rating: (i % 5) + 1 })));
+    let calls = 0;
+    const real = t.smx.app.client;
+    const flaky = {
+      chat: {
+        postMessage: async (args: Parameters<typeof real.chat.postMessage>[0]) => {
+          calls += 1;
+          if (calls === 2) throw new Error('slack hiccup');
+          return real.chat.postMessage(args);
+        },
+      },
+    } as unknown as typeof real;
+    await digestJob.run({ ctx: t.ctx, client: flaky });
+    const day1 = slack.channelMessages(MAIN).flatMap(itemIds);
+    expect(day1.length).toBeGreaterThan(0);
+    expect(day1.length).toBeLessThan(60);
+    expect(await Review.countDocuments({ digestedAt: null })).toBe(60 - day1.length);
+
+    now = DAY2;
+    await run();
+    const all = slack.channelMessages(MAIN).flatMap(itemIds);
+    expect(all).toHaveLength(60);
+    expect(new Set(all)).toEqual(new Set(ids));
+  });
+
   test('buttons update the same message in place; a second click is refused; handled after assign is allowed', async () => {
     const [a, b] = await seedReviews([
       { rating: 1, text: 'Waited four hours' },
