@@ -1,27 +1,16 @@
-import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { SmxContext } from '../../src/context';
 import { canReject, parseCardValue } from '../../src/services/posts';
 import { rejectModal } from '../../src/slack/blocks/post-modals';
-import { answer, guarded } from '../../src/slack/post-buttons';
+import { buttonListener } from '../../src/slack/buttons';
 
-/** `reject_post`: Reject on the approval card; asks for the reason in a modal. */
-export const rejectPost =
-  (ctx: SmxContext) =>
-  async ({
-    ack,
-    action,
-    body,
-    client,
-    respond,
-  }: SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs) => {
-    await ack();
-    await guarded(ctx, 'reject_post', respond, async () => {
-      const { shortId, revision } = parseCardValue(action.value);
-      const denied = await canReject(ctx, client, shortId, revision, body.user.id);
-      if (denied) {
-        await answer(respond, denied);
-        return;
-      }
-      await client.views.open({ trigger_id: body.trigger_id, view: rejectModal(shortId, revision) });
-    });
-  };
+/** `reject_post`: Reject on the approval card (or the App Home); asks for the reason in a modal. */
+export const rejectPost = (ctx: SmxContext) =>
+  buttonListener(ctx, 'reject_post', async ({ action, body, client }, reply) => {
+    const { shortId, revision } = parseCardValue(action.value);
+    const denied = await canReject(ctx, client, shortId, revision, body.user.id);
+    if (denied) {
+      await reply(denied);
+      return;
+    }
+    await client.views.open({ trigger_id: body.trigger_id, view: rejectModal(shortId, revision) });
+  });

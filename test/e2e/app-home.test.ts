@@ -1,3 +1,4 @@
+import { Post } from '../../models/post';
 import { clearApproverCache } from '../../src/services/approvers';
 import { POST_ACTION_IDS } from '../../src/slack/ids';
 import { startTestApp, type TestApp, visibleText } from '../support/app';
@@ -116,5 +117,31 @@ describe('App Home tab', () => {
     const text = visibleText(view as unknown as Record<string, unknown>);
     expect(text).toContain('*Drafts waiting for approval:* 2');
     expect(view.blocks.filter((b) => b.type === 'actions')).toHaveLength(0);
+  });
+
+  test('buttons on the Home tab work there: a refusal arrives as a DM, a decision redraws the tab', async () => {
+    const home = await openHome('U0BOSS');
+    const buttons = (home.blocks.find((b) => b.type === 'actions')?.elements ?? []) as Array<{
+      value: string;
+    }>;
+    const value = buttons[0]?.value ?? '';
+
+    // Someone who is not an approver clicks a stale Home button: told privately by DM, nothing changes.
+    await t.action({ actionId: POST_ACTION_IDS.approve, value, user: 'U0STAFF', surface: 'home' });
+    const dm = await t.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'U0STAFF');
+    expect(String(dm.args.text)).toMatch(/approver/i);
+
+    const before = t.slack.callsOf('views.publish').length;
+    await t.action({ actionId: POST_ACTION_IDS.approve, value, user: 'U0BOSS', surface: 'home' });
+    const redraw = await t.slack.waitForCall(
+      'views.publish',
+      (c) => c.args.user_id === 'U0BOSS' && t.slack.callsOf('views.publish').indexOf(c) >= before,
+    );
+    const text = visibleText(redraw.args.view as Record<string, unknown>);
+    expect(text).toContain('→ x: Flu &lt;!channel&gt; shots'); // now among the next scheduled posts
+    const approved = await Post.findOne({ text: 'Flu <!channel> shots' }).lean();
+    expect(approved).toMatchObject({ status: 'approved', approvedBy: 'U0BOSS' });
+    expect(text).toContain('*Drafts waiting for your approval* (0 of 1 waiting)');
+    expect(t.slack.violations).toEqual([]);
   });
 });

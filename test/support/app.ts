@@ -43,6 +43,8 @@ export interface ActionInput {
   messageTs?: string;
   message?: Record<string, unknown>;
   expect?: number;
+  /** Where the button was clicked: a channel message (default), an ephemeral message, or the App Home tab. */
+  surface?: 'message' | 'ephemeral' | 'home';
 }
 
 export interface ViewInput {
@@ -134,21 +136,39 @@ export async function startTestApp(opts: StartOptions): Promise<TestApp> {
       const r = slack.responseUrl();
       const user = a.user ?? 'U0STAFF';
       const channel = a.channel ?? 'C0GENERAL';
+      const surface = a.surface ?? 'message';
+      const where =
+        surface === 'home'
+          ? {
+              // The Home tab has no channel, no message and no response_url.
+              container: { type: 'view', view_id: 'VHOME' },
+              view: {
+                id: 'VHOME',
+                type: 'home',
+                blocks: [],
+                private_metadata: '',
+                callback_id: '',
+                hash: 'h',
+              },
+            }
+          : {
+              channel: { id: channel, name: 'channel' },
+              container: {
+                type: 'message',
+                message_ts: a.messageTs ?? '1.000',
+                channel_id: channel,
+                is_ephemeral: surface === 'ephemeral',
+              },
+              message: a.message ?? { ts: a.messageTs ?? '1.000', text: '', blocks: [] },
+              response_url: r.url,
+            };
       const payload = {
         type: 'block_actions',
         user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: FAKE_TEAM },
         api_app_id: 'A0SMX',
         token: 'legacy-verification-token',
         team: { id: FAKE_TEAM, domain: 'test' },
-        channel: { id: channel, name: 'channel' },
-        container: {
-          type: 'message',
-          message_ts: a.messageTs ?? '1.000',
-          channel_id: channel,
-          is_ephemeral: false,
-        },
-        message: a.message ?? { ts: a.messageTs ?? '1.000', text: '', blocks: [] },
-        response_url: r.url,
+        ...where,
         trigger_id: `trigger.${Date.now()}`,
         actions: [
           {

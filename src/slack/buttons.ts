@@ -1,0 +1,57 @@
+/**
+ * Shared plumbing for button listeners (no business logic): ack first, run, turn any failure into a fixed message,
+ * and answer the clicker privately wherever they clicked — a channel message (its response_url), an ephemeral list,
+ * or the App Home tab, which has no response_url (there the answer comes as a DM from smx and the tab is redrawn).
+ */
+import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import type { SmxContext } from '../context';
+import { toUserFacing } from '../errors';
+import { publishHome } from './home';
+
+export type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
+export type Reply = (text: string) => Promise<void>;
+
+/** True when the click came from the App Home tab. */
+export function clickedInHome(body: BlockButtonAction): boolean {
+  return body.view?.type === 'home' || body.container?.type === 'view';
+}
+
+/** A private answer to whoever clicked, on the surface they clicked on. */
+export function replyTo({ body, respond, client }: ButtonArgs): Reply {
+  return async (text) => {
+    if (body.response_url && respond) {
+      await respond({ response_type: 'ephemeral', replace_original: false, text });
+    } else if (body.channel?.id) {
+      await client.chat.postEphemeral({ channel: body.channel.id, user: body.user.id, text });
+    } else {
+      // Posting to a user id lands in the app's Messages tab with that person.
+      await client.chat.postMessage({ channel: body.user.id, text });
+    }
+  };
+}
+
+/** Wraps a button's work: ack, run, and one clear answer plus one log line on failure. */
+export function buttonListener(
+  ctx: SmxContext,
+  name: string,
+  work: (args: ButtonArgs, reply: Reply) => Promise<void>,
+): (args: ButtonArgs) => Promise<void> {
+  return async (args) => {
+    await args.ack();
+    const reply = replyTo(args);
+    try {
+      await work(args, reply);
+    } catch (err) {
+      const a = toUserFacing(err);
+      ctx.logger.error(
+        { err, code: a.code, ref: a.ref, listener: name, user: args.body.user.id },
+        'button failed',
+      );
+      await reply(a.message).catch((e: unknown) =>
+        ctx.logger.error({ err: e, listener: name }, 'could not tell the user about the failure'),
+      );
+    }
+    // A decision taken on the Home tab changes what the tab shows.
+    if (clickedInHome(args.body)) await publishHome(ctx, args.client, args.body.user.id);
+  };
+}
