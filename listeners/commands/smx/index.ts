@@ -18,13 +18,7 @@ import { visits } from './visits';
 
 export const subcommands: readonly Subcommand[] = [
   help,
-  status,
-  metrics,
-  goals,
-  visits,
-  digest,
-  reviews,
-  sources,
+  // Posts
   schedule,
   queue,
   cancel,
@@ -32,6 +26,16 @@ export const subcommands: readonly Subcommand[] = [
   tags,
   canned,
   auditCommand,
+  // Reviews and feedback
+  reviews,
+  digest,
+  sources,
+  // Metrics and goals
+  metrics,
+  goals,
+  visits,
+  // Health
+  status,
 ];
 
 setHelpEntries(() => subcommands);
