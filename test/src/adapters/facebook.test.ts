@@ -1,10 +1,10 @@
-import { Review } from '../../models/review';
-import { SourceState } from '../../models/source-state';
-import { facebook, RATINGS_UNAVAILABLE } from '../../src/adapters/facebook';
-import { runIngest } from '../../src/services/ingest';
-import { FakeGraph } from '../fakes/graph';
-import { useTestDatabase } from '../support/db';
-import { ingestContext, recordedSleep } from '../support/ingest';
+import { Review } from '../../../models/review';
+import { SourceState } from '../../../models/source-state';
+import { facebook, RATINGS_UNAVAILABLE } from '../../../src/adapters/facebook';
+import { runIngest } from '../../../src/services/ingest';
+import { FakeGraph } from '../../fakes/graph';
+import { useTestDatabase } from '../../support/db';
+import { ingestContext, recordedSleep } from '../../support/ingest';
 
 const NOW = new Date('2026-11-24T12:00:00Z');
 const at = (i: number) =>

@@ -1,4 +1,4 @@
-import { checkPost, tagsIn } from '../../src/services/post-checks';
+import { checkPost, tagsIn } from '../../../src/services/post-checks';
 
 const none = { topics: [], required: [] };
 

@@ -1,7 +1,7 @@
-import { helpMessage } from '../../src/slack/blocks/help';
-import { codeOutside, escapeMrkdwn, quoteOutside, truncate, unescapeSlack } from '../../src/slack/text';
-import { formatLocal, localDay, localWeek, slackDate } from '../../src/slack/time';
-import { blockProblems } from '../fakes/block-kit';
+import { helpMessage } from '../../../src/slack/blocks/help';
+import { codeOutside, escapeMrkdwn, quoteOutside, truncate, unescapeSlack } from '../../../src/slack/text';
+import { formatLocal, localDay, localWeek, slackDate } from '../../../src/slack/time';
+import { blockProblems } from '../../fakes/block-kit';
 
 describe('outside text', () => {
   test('escaping neutralises mentions and links', () => {

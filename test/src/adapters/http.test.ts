@@ -1,4 +1,4 @@
-import { retryAfterMs, retryPolicy, SourceError, withRetries } from '../../src/adapters/http';
+import { retryAfterMs, retryPolicy, SourceError, withRetries } from '../../../src/adapters/http';
 
 const NOW = new Date('2026-11-24T12:00:00Z');
 

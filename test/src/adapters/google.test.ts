@@ -1,10 +1,10 @@
-import { Review } from '../../models/review';
-import { SourceState } from '../../models/source-state';
-import { google } from '../../src/adapters/google';
-import { runIngest } from '../../src/services/ingest';
-import { FakeGoogle, type FakeGoogleReview } from '../fakes/google';
-import { useTestDatabase } from '../support/db';
-import { ingestContext, recordedSleep } from '../support/ingest';
+import { Review } from '../../../models/review';
+import { SourceState } from '../../../models/source-state';
+import { google } from '../../../src/adapters/google';
+import { runIngest } from '../../../src/services/ingest';
+import { FakeGoogle, type FakeGoogleReview } from '../../fakes/google';
+import { useTestDatabase } from '../../support/db';
+import { ingestContext, recordedSleep } from '../../support/ingest';
 
 const STARS = ['ONE', 'TWO', 'THREE', 'FOUR', 'FIVE'] as const;
 const NOW = new Date('2026-11-24T12:00:00Z');

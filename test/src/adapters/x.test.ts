@@ -1,10 +1,10 @@
-import { Review } from '../../models/review';
-import { SourceState } from '../../models/source-state';
-import { x } from '../../src/adapters/x';
-import { runIngest } from '../../src/services/ingest';
-import { FakeX } from '../fakes/x';
-import { useTestDatabase } from '../support/db';
-import { ingestContext, recordedSleep } from '../support/ingest';
+import { Review } from '../../../models/review';
+import { SourceState } from '../../../models/source-state';
+import { x } from '../../../src/adapters/x';
+import { runIngest } from '../../../src/services/ingest';
+import { FakeX } from '../../fakes/x';
+import { useTestDatabase } from '../../support/db';
+import { ingestContext, recordedSleep } from '../../support/ingest';
 
 const NOW = new Date('2026-11-24T12:00:00Z');
 const asha = { id: '11', username: 'asha_k', name: 'Asha K' };

@@ -1,7 +1,7 @@
 import { ApiRequestError, ApiResponseError } from 'twitter-api-v2';
-import { findTarget, targets } from '../../src/adapters/targets';
-import { PublishError, withRetries } from '../../src/adapters/targets/base';
-import { sortXError } from '../../src/adapters/targets/x';
+import { findTarget, targets } from '../../../../src/adapters/targets';
+import { PublishError, withRetries } from '../../../../src/adapters/targets/base';
+import { sortXError } from '../../../../src/adapters/targets/x';
 
 describe('publish targets', () => {
   test('one registry, names and aliases resolve', () => {

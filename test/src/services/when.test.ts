@@ -1,5 +1,5 @@
-import { SmxError } from '../../src/errors';
-import { exampleAbsolute, fromPickers, parseWhen } from '../../src/services/when';
+import { SmxError } from '../../../src/errors';
+import { exampleAbsolute, fromPickers, parseWhen } from '../../../src/services/when';
 
 const TZ = 'Asia/Kolkata';
 /** Tue 24 Nov 2026, 10:00 IST. */

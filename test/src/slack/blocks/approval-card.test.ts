@@ -1,7 +1,7 @@
-import type { PostView } from '../../src/services/post-view';
-import { approvalCard, publishResultMessage } from '../../src/slack/blocks/approval-card';
-import { messageProblems } from '../fakes/block-kit';
-import { visibleText } from '../support/app';
+import type { PostView } from '../../../../src/services/post-view';
+import { approvalCard, publishResultMessage } from '../../../../src/slack/blocks/approval-card';
+import { messageProblems } from '../../../fakes/block-kit';
+import { visibleText } from '../../../support/app';
 
 const base: PostView = {
   id: '0123456789abcdef01234567',
