@@ -1,7 +1,7 @@
 import { Review } from '../../models/review';
 import { SourceState } from '../../models/source-state';
 import { WEBHOOK_ANSWERS } from '../../src/http/feedback-webhook';
-import { signWebhook } from '../../src/http/webhook-auth';
+import { signWebhook } from '../../src/http/signed-webhook';
 import { startTestApp, type TestApp } from '../support/app';
 import { useTestDatabase } from '../support/db';
 

@@ -2,7 +2,7 @@ import { AudienceSnapshot } from '../../models/audience-snapshot';
 import { Audit } from '../../models/audit';
 import { Goal } from '../../models/goal';
 import { Visit } from '../../models/visit';
-import { signWebhook } from '../../src/http/webhook-auth';
+import { signWebhook } from '../../src/http/signed-webhook';
 import { clearApproverCache } from '../../src/services/approvers';
 import { pngSize } from '../../src/services/charts';
 import { GOAL_MESSAGES } from '../../src/services/goals';
