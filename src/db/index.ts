@@ -82,7 +82,10 @@ export async function connectUri(
 }
 
 async function startMemoryServer(dataDir: string, logger: Logger) {
-  const { MongoMemoryServer } = await import('mongodb-memory-server');
+  const { MongoBinary, MongoMemoryServer } = await import('mongodb-memory-server');
+  // Fetch (or find) the mongod binary first: where it cannot be downloaded this fails quietly and fast, whereas
+  // MongoMemoryServer.create would also print a stack trace of its own.
+  await MongoBinary.getPath();
   const dbPath = path.join(dataDir, 'mongodb');
   fs.mkdirSync(dbPath, { recursive: true });
   const server = await MongoMemoryServer.create({ instance: { dbPath, storageEngine: 'wiredTiger' } });
