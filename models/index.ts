@@ -3,6 +3,8 @@ import { AudienceSnapshot } from './audience-snapshot';
 import { Audit } from './audit';
 import { CannedPost } from './canned-post';
 import { Claim } from './claim';
+import { DigestInbox } from './digest-inbox';
+import { DigestLog } from './digest-log';
 import { Goal } from './goal';
 import { Post } from './post';
 import { Publication } from './publication';
@@ -16,6 +18,8 @@ export {
   Audit,
   CannedPost,
   Claim,
+  DigestInbox,
+  DigestLog,
   Goal,
   Post,
   Publication,
@@ -37,4 +41,6 @@ export const allModels = [
   AudienceSnapshot,
   TagGuideline,
   CannedPost,
+  DigestInbox,
+  DigestLog,
 ] as const;

@@ -7,6 +7,9 @@ export const SENTIMENTS = ['positive', 'neutral', 'negative'] as const;
  * One collection for reviews (Google, Facebook, X, imports) and patient feedback (webhook). `source` is free text so
  * an import can name its site (`mouthshut`, `practo`). The local day/week keys are stored on write because the
  * portable MongoDB subset has no date operators to group by (mongo-subset.md).
+ * Whether a digest has carried an item is not stored here (no update of the archive per digest): an item waits in
+ * the digest inbox (models/digest-inbox.ts) until a digest posts it; models/digest-log.ts records what each digest
+ * carried.
  */
 const reviewSchema = new Schema(
   {
@@ -34,14 +37,10 @@ const reviewSchema = new Schema(
     handledAt: { type: Date, default: null },
     /** The first assign/handle, for the "time to first action on negatives" metric. */
     firstActionAt: { type: Date, default: null },
-    /** Set when a digest included the item: every item is in exactly one digest. */
-    digestedAt: { type: Date, default: null },
-    digestKey: { type: String, default: null },
   },
   { versionKey: false },
 );
 reviewSchema.index({ source: 1, externalId: 1 }, { unique: true });
-reviewSchema.index({ digestedAt: 1, ingestedAt: 1 });
 reviewSchema.index({ ingestedAt: 1 });
 reviewSchema.index({ status: 1, sentiment: 1, ingestedAt: -1 });
 reviewSchema.index({ localDay: 1 });

@@ -5,25 +5,32 @@
  * - Each facility listed in SMX_FACILITY_CHANNELS gets its items in its own channel (several facilities may share
  *   one channel).
  * - SMX_DIGEST_CHANNEL gets every item whose facility has NO channel of its own — including items without a
- *   facility. It does not repeat items that went to a facility channel (an item carries one `digestedAt`, so it is
- *   in exactly one digest). If the main channel is also listed as a facility's channel, it simply covers both.
- * - Items of a scope with no channel (no SMX_DIGEST_CHANNEL set) wait, undigested, until one is configured.
+ *   facility. It does not repeat items that went to a facility channel (an item leaves the digest inbox with the one
+ *   digest that carries it). If the main channel is also listed as a facility's channel, it simply covers both.
+ * - Items of a scope with no channel (no SMX_DIGEST_CHANNEL set) wait in the inbox until one is configured.
+ *
+ * The digest inbox (models/digest-inbox.ts)
+ * - New items are selected from the inbox, a small collection holding a copy of each not-yet-digested review, and
+ *   removed from it with `deleteMany({_id: {$in: chunk}})` once posted. The review archive is never updated by the
+ *   digest (on FerretDB v1 each update re-reads the whole collection: marking 1 k reviews took ~56 s at 10 k
+ *   stored). What each digest carried is recorded insert-only in the digest log (models/digest-log.ts).
  *
  * Exactly once
  * - Per channel and local day, `tryClaim('digest:<channel>:<localDay>')` BEFORE posting: one instance wins; every
  *   other run that day (other instances, a cron firing every few seconds) sees the claim and does nothing.
- * - If the first chat.postMessage fails, the claim is released so a later run retries the same day.
- * - After the digest and its thread replies are posted, the items they carry are marked `digestedAt`/`digestKey`
- *   in bulk by `_id` (1000 ids per update). A reply that fails leaves its items unmarked: they go into the next
- *   digest instead of being dropped.
- * - Crash between posting and marking: the claim stays (no second digest that day) and the posted items stay
- *   unmarked, so they appear again in the next day's digest — at least once, never lost. The window is the time
- *   the thread replies take to post plus one update. A crash after claiming but before posting leaves the day
- *   claimed with nothing posted; the items then simply go out in the next day's digest.
+ * - If loading or the first chat.postMessage fails, the claim is released so a later run retries the same day.
+ * - After the digest and its thread replies are posted: one insert of the digest log (what each message carried),
+ *   then the posted items are deleted from the inbox (1000 ids per delete). A reply that fails leaves its items in
+ *   the inbox: they go into the next digest instead of being dropped.
+ * - Crash between posting and the inbox delete: the claim stays (no second digest that day) and the posted items
+ *   stay in the inbox, so they appear again in the next day's digest — at least once, never lost. The window is
+ *   the time the thread replies take to post plus one insert. A crash after claiming but before posting leaves the
+ *   day claimed with nothing posted; the items then simply go out in the next day's digest.
  */
 import type { WebClient } from '@slack/web-api';
-import type { Types } from 'mongoose';
 import { Claim } from '../../models/claim';
+import { addToInbox, DigestInbox } from '../../models/digest-inbox';
+import { DigestLog } from '../../models/digest-log';
 import { Review } from '../../models/review';
 import type { SmxContext } from '../context';
 import {
@@ -46,8 +53,8 @@ export interface DigestTarget {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-/** Items marked per update: keeps each command small whatever the day's volume. */
-const MARK_CHUNK = 1000;
+/** Items removed from the inbox per delete: keeps each command small whatever the day's volume. */
+const DONE_CHUNK = 1000;
 
 /** Every channel that gets a digest, from config (see the header comment for how they relate). */
 export function digestTargets(config: SmxContext['config']): DigestTarget[] {
@@ -101,7 +108,11 @@ async function previousDigestAt(channel: string, key: string): Promise<Date | nu
   return prev[0]?.claimedAt ?? null;
 }
 
-/** Sum and count of ratings in [from, to) for the scope (index `ingestedAt_1`); averages are sum ÷ count. */
+/**
+ * Sum and count of ratings in [from, to) for the scope; averages are sum ÷ count. The one digest query over the
+ * review archive: on MongoDB it is served by `ingestedAt_1` (it reads the 7 days only); FerretDB v1 on SQLite reads
+ * the whole collection for it.
+ */
 async function ratingSummary(target: DigestTarget, from: Date, to: Date): Promise<RatingSummary> {
   const rows = await Review.aggregate<{ sum: number; count: number }>([
     { $match: { ingestedAt: { $gte: from, $lt: to }, rating: { $gte: 1 }, ...scopeFilter(target) } },
@@ -110,9 +121,9 @@ async function ratingSummary(target: DigestTarget, from: Date, to: Date): Promis
   return { sum: rows[0]?.sum ?? 0, count: rows[0]?.count ?? 0 };
 }
 
-/** The new (never digested) items of a target, oldest first (index `digestedAt_1_ingestedAt_1`). */
+/** The new (never digested) items of a target, oldest first: the digest inbox (index `facility_1_ingestedAt_1`). */
 export async function newItems(target: DigestTarget, showNames: boolean): Promise<DigestItem[]> {
-  const query = Review.find({ digestedAt: null, ...scopeFilter(target) }).sort({ ingestedAt: 1 });
+  const query = DigestInbox.find(scopeFilter(target)).sort({ ingestedAt: 1 });
   if (!showNames) query.select({ authorName: 0 });
   return (await query.batchSize(5000).lean()) as unknown as DigestItem[];
 }
@@ -145,18 +156,63 @@ export async function loadDigestData(
   };
 }
 
-/** Marks items as digested, in bulk by `_id` (only those still unmarked). */
-export async function markDigested(ids: readonly string[], key: string, at: Date): Promise<number> {
-  let marked = 0;
-  for (let i = 0; i < ids.length; i += MARK_CHUNK) {
-    const chunk = ids.slice(i, i + MARK_CHUNK) as unknown as Types.ObjectId[];
-    const res = await Review.updateMany(
-      { _id: { $in: chunk }, digestedAt: null },
-      { $set: { digestedAt: at, digestKey: key } },
+/**
+ * Done with posted items: records what each posted message carried (one insert, the digest log), then removes the
+ * items from the inbox by `_id` (1000 per delete). Returns how many inbox documents were removed.
+ */
+export async function markDigested(
+  key: string,
+  channel: string,
+  ts: string,
+  at: Date,
+  parts: ReadonlyArray<{ part: number; reviewIds: readonly string[] }>,
+): Promise<number> {
+  const logged = parts.filter((p) => p.reviewIds.length > 0);
+  if (logged.length > 0) {
+    await DigestLog.insertMany(
+      logged.map((p) => ({
+        _id: `${key}:${ts}:${p.part}`,
+        key,
+        channel,
+        ts,
+        part: p.part,
+        at,
+        reviewIds: [...p.reviewIds],
+      })),
+      { ordered: false },
     );
-    marked += res.modifiedCount;
   }
-  return marked;
+  const ids = logged.flatMap((p) => p.reviewIds);
+  let removed = 0;
+  for (let i = 0; i < ids.length; i += DONE_CHUNK) {
+    const res = await DigestInbox.deleteMany({ _id: { $in: ids.slice(i, i + DONE_CHUNK) } });
+    removed += res.deletedCount;
+  }
+  return removed;
+}
+
+export const LEGACY_MIGRATION_KEY = 'migration:digest-inbox';
+let legacyChecked = false;
+
+/**
+ * Once per database, for data from before the digest inbox: reviews stored with `digestedAt: null` (the old marker;
+ * no longer in the schema) get their inbox documents, and the old index is dropped. Exactly once across instances
+ * by a claim; checked once per process, by the digest job. Reviews stored since then have no `digestedAt`, so this
+ * finds nothing.
+ */
+export async function migrateLegacyUndigested(ctx: SmxContext): Promise<number> {
+  if (legacyChecked) return 0;
+  if (!(await tryClaim(LEGACY_MIGRATION_KEY, ctx.instanceId, ctx.now()))) {
+    legacyChecked = true;
+    return 0;
+  }
+  const legacy = await Review.collection.find({ digestedAt: { $exists: true, $eq: null } }).toArray();
+  const added = await addToInbox(legacy);
+  await Review.collection.dropIndex('digestedAt_1_ingestedAt_1').catch(() => undefined);
+  await noteClaim(LEGACY_MIGRATION_KEY, ctx.instanceId, `done:${added}`);
+  ctx.logger.info({ added }, 'digest inbox: legacy undigested reviews moved in');
+  legacyChecked = true;
+  return added;
 }
 
 export type DigestOutcome =
@@ -227,14 +283,14 @@ export async function postDigest(
     log.info({ ts }, 'quiet-day digest posted');
     return { channel: target.channel, status: 'quiet', key, ts };
   }
-  const posted = [...first.reviewIds];
+  const parts = [{ part: 1, reviewIds: first.reviewIds }];
   let unposted = 0;
-  for (const reply of messages.slice(1)) {
+  for (const [i, reply] of messages.slice(1).entries()) {
     try {
       await post(client, target.channel, reply, ts);
-      posted.push(...reply.reviewIds);
+      parts.push({ part: i + 2, reviewIds: reply.reviewIds });
     } catch (err) {
-      // Left unmarked, these items go into the next digest rather than being lost.
+      // Left in the inbox, these items go into the next digest rather than being lost.
       unposted += reply.reviewIds.length;
       log.error(
         { err, items: reply.reviewIds.length },
@@ -242,9 +298,9 @@ export async function postDigest(
       );
     }
   }
-  // One bulk marking for everything that was posted: on FerretDB every update command re-reads the collection, so
-  // fewer, larger updates matter more than a narrower crash window (see the header comment).
-  await markDigested(posted, key, now);
+  // Done with everything posted at once, after the replies: one log insert and one delete per 1000 items.
+  await markDigested(key, target.channel, ts, now, parts);
+  const posted = parts.flatMap((p) => p.reviewIds);
   await noteClaim(key, ctx.instanceId, `posted:${ts}`);
   log.info({ ts, items: posted.length, replies: messages.length - 1, unposted }, 'digest posted');
   return {
@@ -260,6 +316,7 @@ export async function postDigest(
 
 /** Every configured channel's digest. Fails (after trying them all) when any channel's digest failed. */
 export async function runDigest(ctx: SmxContext, client: WebClient): Promise<DigestOutcome[]> {
+  await migrateLegacyUndigested(ctx);
   const outcomes: DigestOutcome[] = [];
   for (const target of digestTargets(ctx.config)) outcomes.push(await postDigest(ctx, client, target));
   const failed = outcomes.filter((o) => o.status === 'failed');
@@ -280,7 +337,7 @@ export interface DigestPreview {
   messages: DigestMessage[];
 }
 
-/** What the next digest of each channel would contain, without claiming or marking anything. */
+/** What the next digest of each channel would contain, without claiming, logging or removing anything. */
 export async function previewDigests(ctx: SmxContext): Promise<DigestPreview[]> {
   const targets = digestTargets(ctx.config);
   // Without any channel configured, show the main scope so people see what is waiting.

@@ -9,6 +9,7 @@
  */
 import { isValidObjectId } from 'mongoose';
 import { Claim } from '../../models/claim';
+import { DigestInbox } from '../../models/digest-inbox';
 import { Review } from '../../models/review';
 import type { SmxContext } from '../context';
 import { SmxError } from '../errors';
@@ -83,6 +84,9 @@ async function syncStatus(reviewId: string): Promise<ReviewStatusFields> {
   for (let i = 0; i < 5; i++) {
     const fields = statusFromClaims(claims.assign, claims.handle);
     await Review.updateOne({ _id: reviewId }, { $set: fields });
+    // The digest inbox's copy, if the item still waits for a digest (its card shows the status).
+    const { firstActionAt: _first, ...copy } = fields;
+    await DigestInbox.updateOne({ _id: reviewId }, { $set: copy });
     const again = await readClaims(reviewId);
     if (sameClaims(claims, again)) return fields;
     claims = again;

@@ -9,9 +9,21 @@
  * A writer racing us between the `find` and the write gets E11000 for the items we stored first; those count as
  * duplicates. Edits are `updateOne`s guarded by the stored edit time (mongo-subset.md: ordered semantics for
  * updates are not promised, so no op depends on another op of the same batch).
+ *
+ * The digest inbox (models/digest-inbox.ts): every new item also gets an inbox document, `_id` = the review's `_id`,
+ * in one more bulk insert per batch, written BEFORE the reviews. A review's `_id` is derived from (source,
+ * externalId) (`reviewIdFor`), so a retry after a crash between the two inserts writes the same ids: the inbox insert
+ * answers E11000 (already there, fine) and the review insert completes the pair. Hence an item is never stored
+ * without its inbox document, i.e. never silently left out of the digests. (The other order could lose an item on a
+ * crash; this one can at worst, if the writer dies between the two inserts and the item is never sent again, leave
+ * an inbox copy whose review does not exist — its digest card then answers "can't find that review".) Edits of an
+ * item still in the inbox refresh its copy with the same guarded `updateOne`, on the small inbox collection.
  */
+import { createHash } from 'node:crypto';
+import { Types } from 'mongoose';
 import Sentiment from 'sentiment';
 import { z } from 'zod';
+import { addToInbox, DigestInbox } from '../../models/digest-inbox';
 import { Review } from '../../models/review';
 import { localDay, localWeek } from '../slack/time';
 
@@ -103,9 +115,20 @@ export function reviewDocFor(item: IncomingReview, ctx: StoreContext) {
   return docFor(incomingReviewSchema.parse(item), ctx);
 }
 
+/**
+ * The `_id` of the review for (source, externalId): the first 12 bytes of a SHA-256, so every writer and every retry
+ * of the same item uses the same id (see the header comment). Reviews stored before this have random ids; nothing
+ * derives an id for an item that is already stored.
+ */
+export function reviewIdFor(source: string, externalId: string): Types.ObjectId {
+  const hash = createHash('sha256').update(`${source}\u0000${externalId}`).digest();
+  return new Types.ObjectId(hash.subarray(0, 12).toString('hex'));
+}
+
 function docFor(v: ValidReview, ctx: StoreContext) {
   const now = ctx.now();
   return {
+    _id: reviewIdFor(v.source, v.externalId),
     source: v.source,
     externalId: v.externalId,
     facility: v.facility ?? null,
@@ -129,7 +152,8 @@ function isDuplicateKeyWriteError(e: unknown): boolean {
 /**
  * Stores items idempotently: new ones as status 'new'; ones already stored are left alone unless the source edited
  * them since (newer `sourceUpdatedAt`), in which case text/rating/sentiment are updated and status, ingestedAt and
- * digestedAt are not touched — an edit never makes an item "new" again. Items must be valid (see
+ * its digest inbox entry are not touched — an edit never makes an item "new" again (an item still waiting in the
+ * inbox gets its copy refreshed). Items must be valid (see
  * `incomingReviewSchema`); an invalid one throws before anything of its batch is written.
  */
 export async function storeItems(items: readonly IncomingReview[], ctx: StoreContext): Promise<StoreCounts> {
@@ -168,39 +192,44 @@ async function storeBatch(raw: readonly IncomingReview[], ctx: StoreContext): Pr
   }
   const existing = await Review.find(
     { $or: [...bySource].map(([source, ids]) => ({ source, externalId: { $in: ids } })) },
-    { _id: 0, source: 1, externalId: 1, sourceUpdatedAt: 1 },
+    { _id: 1, source: 1, externalId: 1, sourceUpdatedAt: 1 },
   ).lean();
-  const stored = new Map(existing.map((e) => [keyOf(e.source, e.externalId), e.sourceUpdatedAt]));
+  const stored = new Map(existing.map((e) => [keyOf(e.source, e.externalId), e]));
 
   const ops: Parameters<typeof Review.bulkWrite>[0] = [];
+  const newDocs: Array<ReturnType<typeof docFor>> = [];
+  const inboxEdits: Parameters<typeof DigestInbox.bulkWrite>[0] = [];
   let inserts = 0;
   let edits = 0;
   for (const [k, item] of unique) {
-    if (!stored.has(k)) {
+    const was = stored.get(k);
+    if (!was) {
       inserts++;
-      ops.push({ insertOne: { document: docFor(item, ctx) } });
+      const doc = docFor(item, ctx);
+      newDocs.push(doc);
+      ops.push({ insertOne: { document: doc } });
       continue;
     }
-    const before = stored.get(k);
+    const before = was.sourceUpdatedAt;
     const after = item.sourceUpdatedAt;
     if (after && (!before || after.getTime() > before.getTime())) {
       edits++;
+      // Guarded by the stored edit time so a slower, older copy can never overwrite a newer edit.
+      const guard = { $or: [{ sourceUpdatedAt: null }, { sourceUpdatedAt: { $lt: after } }] };
+      const update = { $set: editableFields(item) };
       ops.push({
-        updateOne: {
-          // Guarded by the stored edit time so a slower, older copy can never overwrite a newer edit.
-          filter: {
-            source: item.source,
-            externalId: item.externalId,
-            $or: [{ sourceUpdatedAt: null }, { sourceUpdatedAt: { $lt: after } }],
-          },
-          update: { $set: editableFields(item) },
-        },
+        updateOne: { filter: { source: item.source, externalId: item.externalId, ...guard }, update },
       });
+      // The inbox copy, if the item still waits for a digest (no match = already digested: nothing to do).
+      inboxEdits.push({ updateOne: { filter: { _id: was._id, ...guard }, update } });
     } else {
       duplicate++;
     }
   }
   if (ops.length === 0) return { created: 0, duplicate, updated: 0 };
+
+  // Inbox first (see the header comment): the digest must never miss a stored item.
+  await addToInbox(newDocs);
 
   let created = 0;
   let updated = 0;
@@ -217,6 +246,7 @@ async function storeBatch(raw: readonly IncomingReview[], ctx: StoreContext): Pr
     created = e.result.insertedCount ?? 0;
     updated = e.result.modifiedCount ?? 0;
   }
+  if (inboxEdits.length > 0) await DigestInbox.bulkWrite(inboxEdits, { ordered: false });
   // Whatever we meant to insert or edit but did not was already there: a duplicate.
   duplicate += inserts - created + (edits - updated);
   return { created, duplicate, updated };

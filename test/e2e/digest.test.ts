@@ -2,9 +2,12 @@ import { digestJob } from '../../jobs/digest';
 import { startJobs } from '../../jobs/index';
 import { Audit } from '../../models/audit';
 import { Claim } from '../../models/claim';
+import { DigestInbox } from '../../models/digest-inbox';
+import { DigestLog } from '../../models/digest-log';
 import { Review } from '../../models/review';
 import { getClaim } from '../../src/services/claims';
-import { REVIEW_ACTION_MESSAGES } from '../../src/services/review-actions';
+import { assignReview, REVIEW_ACTION_MESSAGES } from '../../src/services/review-actions';
+import { storeItems } from '../../src/services/review-store';
 import { REVIEW_ACTION_IDS } from '../../src/slack/ids';
 import { REVIEW_BUTTON_MESSAGES } from '../../src/slack/review-buttons';
 import { FakeSlack, type StoredMessage } from '../fakes/slack';
@@ -43,7 +46,13 @@ describe('the reviews digest', () => {
   });
   beforeEach(async () => {
     now = DAY1;
-    await Promise.all([Review.deleteMany({}), Claim.deleteMany({}), Audit.deleteMany({})]);
+    await Promise.all([
+      Review.deleteMany({}),
+      Claim.deleteMany({}),
+      Audit.deleteMany({}),
+      DigestInbox.deleteMany({}),
+      DigestLog.deleteMany({}),
+    ]);
     slack.messages.clear();
     slack.violations.length = 0;
   });
@@ -87,9 +96,14 @@ describe('the reviews digest', () => {
     expect(firstItem?.rating).toBe(1);
     expect(text).toContain('★☆☆☆☆');
 
-    const undigested = await Review.countDocuments({ digestedAt: null });
+    const undigested = await DigestInbox.countDocuments({});
     expect(undigested).toBe(0);
-    expect(await Review.countDocuments({ digestKey: `digest:${MAIN}:2026-11-24` })).toBe(500);
+    expect(await Review.countDocuments({})).toBe(500);
+    const logged = await DigestLog.find({ key: `digest:${MAIN}:2026-11-24` }).lean();
+    expect(logged.map((l) => l.part).sort((x, y) => x - y)).toEqual(all.map((_, i) => i + 1));
+    expect(logged.every((l) => l.ts === top.ts)).toBe(true);
+    expect(new Set(logged.flatMap((l) => l.reviewIds))).toEqual(new Set(ids));
+    expect(logged.flatMap((l) => l.reviewIds)).toHaveLength(500);
 
     // The same day again: nothing more is posted.
     await run();
@@ -172,7 +186,7 @@ describe('the reviews digest', () => {
     slack.failNext('chat.postMessage', { error: 'channel_not_found' });
     await expect(run()).rejects.toThrow(/digest failed for CDIGEST/);
     expect(await getClaim(`digest:${MAIN}:2026-11-24`)).toBeNull();
-    expect(await Review.countDocuments({ digestedAt: null })).toBe(2);
+    expect(await DigestInbox.countDocuments({})).toBe(2);
     expect(topLevel(slack, MAIN)).toHaveLength(0);
 
     await run();
@@ -199,7 +213,7 @@ describe('the reviews digest', () => {
     const day1 = slack.channelMessages(MAIN).flatMap(itemIds);
     expect(day1.length).toBeGreaterThan(0);
     expect(day1.length).toBeLessThan(60);
-    expect(await Review.countDocuments({ digestedAt: null })).toBe(60 - day1.length);
+    expect(await DigestInbox.countDocuments({})).toBe(60 - day1.length);
 
     now = DAY2;
     await run();
@@ -389,7 +403,7 @@ describe('the reviews digest', () => {
     expect(text).toContain(`<#${MAIN}>: 2 new items (1 negative)`);
     expect(text).toContain('Preview: Reviews digest');
     expect(text).toContain('Cold food');
-    expect(await Review.countDocuments({ digestedAt: null })).toBe(2);
+    expect(await DigestInbox.countDocuments({})).toBe(2);
     expect(await Claim.countDocuments({})).toBe(0);
     expect(slack.channelMessages(MAIN)).toHaveLength(0);
   });
@@ -442,5 +456,73 @@ describe('the reviews digest', () => {
     const bad = await t.command('reviews open Nowhere Clinic');
     expect(visibleText(bad.responses[0]?.body)).toContain('I don\'t know a facility called "Nowhere Clinic"');
     expect(slack.violations).toEqual([]);
+  });
+  describe('the digest inbox', () => {
+    const store = { now: () => new Date(DAY1.getTime() - 3600_000), config: { timezone: 'Asia/Kolkata' } };
+    const incoming = (externalId: string, extra: Record<string, unknown> = {}) => ({
+      source: 'feedback',
+      externalId,
+      text: `Feedback ${externalId}`,
+      rating: 4,
+      postedAt: new Date(DAY1.getTime() - 7200_000),
+      ...extra,
+    });
+    const inboxIds = async () =>
+      (await DigestInbox.find({}, { _id: 1 }).lean()).map((d) => String(d._id)).sort();
+
+    test('an item stored through storeItems is in exactly one digest and leaves the inbox; an edit while it waits shows', async () => {
+      expect(await storeItems([incoming('k1', { rating: 1 }), incoming('k2')], store)).toMatchObject({
+        created: 2,
+      });
+      const ids = (await Review.find({}, { _id: 1 }).lean()).map((r) => String(r._id)).sort();
+      expect(await inboxIds()).toEqual(ids);
+      // Edited at the source before the digest: the card shows the new text.
+      const edit = incoming('k2', { text: 'Changed: billing was a mess', sourceUpdatedAt: DAY1 });
+      expect(await storeItems([edit], store)).toMatchObject({ updated: 1 });
+
+      await run();
+      const top = topLevel(slack, MAIN)[0] as StoredMessage;
+      expect(new Set(itemIds(top))).toEqual(new Set(ids));
+      expect(visibleText(top as unknown as Record<string, unknown>)).toContain('Changed: billing was a mess');
+      expect(await DigestInbox.countDocuments({})).toBe(0);
+      const log = await DigestLog.find({}).lean();
+      expect(log.flatMap((l) => l.reviewIds).sort()).toEqual(ids);
+
+      // Re-delivered or edited after the digest: never new again.
+      await storeItems([incoming('k1'), incoming('k2', { sourceUpdatedAt: DAY2 })], store);
+      expect(await DigestInbox.countDocuments({})).toBe(0);
+      now = DAY2;
+      await run();
+      const tops = topLevel(slack, MAIN);
+      expect(tops).toHaveLength(2);
+      expect(itemIds(tops[1] as StoredMessage)).toEqual([]);
+      expect(slack.channelMessages(MAIN).flatMap(itemIds)).toHaveLength(2);
+    });
+
+    test('a failed post leaves the inbox intact and logs nothing; the next run posts and empties it', async () => {
+      await storeItems([incoming('f1', { rating: 2 }), incoming('f2')], store);
+      const before = await inboxIds();
+      expect(before).toHaveLength(2);
+      slack.failNext('chat.postMessage', { error: 'channel_not_found' });
+      await expect(run()).rejects.toThrow(/digest failed for CDIGEST/);
+      expect(await inboxIds()).toEqual(before);
+      expect(await DigestLog.countDocuments({})).toBe(0);
+
+      await run();
+      expect(new Set(itemIds(topLevel(slack, MAIN)[0] as StoredMessage))).toEqual(new Set(before));
+      expect(await DigestInbox.countDocuments({})).toBe(0);
+    });
+
+    test('an item assigned before the digest shows as assigned in it', async () => {
+      const [id] = await seedReviews([{ rating: 1, text: 'Nobody called back' }]);
+      await assignReview(t.ctx, id as string, 'UALICE');
+      await run();
+      const top = topLevel(slack, MAIN)[0] as StoredMessage;
+      expect(visibleText(top as unknown as Record<string, unknown>)).toContain('Assigned to <@UALICE>');
+      const buttons = (
+        top.blocks as Array<{ block_id?: string; elements?: Array<{ action_id?: string }> }>
+      ).find((b) => b.block_id === `rv:${id}:a`);
+      expect(buttons?.elements?.map((e) => e.action_id)).toEqual([REVIEW_ACTION_IDS.markHandled]);
+    });
   });
 });

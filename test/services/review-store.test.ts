@@ -1,3 +1,4 @@
+import { DigestInbox } from '../../models/digest-inbox';
 import { Review } from '../../models/review';
 import { type IncomingReview, scoreSentiment, storeItems } from '../../src/services/review-store';
 import { useTestDatabase } from '../support/db';
@@ -48,6 +49,7 @@ describe('storeItems', () => {
     expect(await storeItems(items, ctx)).toEqual({ created: 3, duplicate: 0, updated: 0 });
     expect(await storeItems(items, ctx)).toEqual({ created: 0, duplicate: 3, updated: 0 });
     expect(await Review.countDocuments({ source: 'google' })).toBe(3);
+    expect(await DigestInbox.countDocuments({ source: 'google' })).toBe(3);
     const g2 = await Review.findOne({ externalId: 'g2' }).lean();
     expect(g2).toMatchObject({
       status: 'new',
@@ -71,8 +73,10 @@ describe('storeItems', () => {
   test('an edit (newer sourceUpdatedAt) updates text, rating and sentiment but not status or ingestedAt', async () => {
     await Review.updateOne(
       { source: 'google', externalId: 'g1' },
-      { $set: { status: 'handled', handledBy: 'U1', digestedAt: NOW } },
+      { $set: { status: 'handled', handledBy: 'U1' } },
     );
+    // Carried by a digest: no longer in the digest inbox.
+    expect((await DigestInbox.deleteMany({ source: 'google', externalId: 'g1' })).deletedCount).toBe(1);
     const later = { now: () => new Date('2026-11-26T00:00:00Z'), config: ctx.config };
     const edited = item('g1', {
       rating: 2,
@@ -88,8 +92,8 @@ describe('storeItems', () => {
       status: 'handled',
       handledBy: 'U1',
       ingestedAt: NOW,
-      digestedAt: NOW,
     });
+    expect(await DigestInbox.countDocuments({ source: 'google', externalId: 'g1' })).toBe(0);
     // An older copy arriving late changes nothing.
     expect(await storeItems([item('g1')], later)).toEqual({ created: 0, duplicate: 1, updated: 0 });
     expect((await Review.findOne({ source: 'google', externalId: 'g1' }).lean())?.rating).toBe(2);
@@ -115,6 +119,10 @@ describe('storeItems', () => {
     const batch = Array.from({ length: 50 }, (_, i) => item(`race-${i}`, { source: 'race' }));
     const [a, b] = await Promise.all([storeItems(batch, ctx), storeItems(batch, ctx)]);
     expect(await Review.countDocuments({ source: 'race' })).toBe(50);
+    // One digest inbox document per item, with the review's _id.
+    const inbox = (await DigestInbox.find({ source: 'race' }, { _id: 1 }).lean()).map((d) => String(d._id));
+    const reviews = (await Review.find({ source: 'race' }, { _id: 1 }).lean()).map((d) => String(d._id));
+    expect(inbox.sort()).toEqual(reviews.sort());
     expect(a.created + b.created).toBe(50);
     expect(a.duplicate + b.duplicate).toBe(50);
   });

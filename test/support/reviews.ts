@@ -1,5 +1,11 @@
-/** Seeds Review documents directly (the digest half of the reviews issue is tested without the ingest half). */
+/**
+ * Seeds Review documents directly (the digest half of the reviews issue is tested without the ingest half), each
+ * with its digest inbox document as storeItems writes them (inbox first, then the review; `digested: true` seeds an
+ * item no digest should pick up, i.e. without an inbox document).
+ */
+import { addToInbox } from '../../models/digest-inbox';
 import { Review } from '../../models/review';
+import { reviewIdFor } from '../../src/services/review-store';
 import { localDay, localWeek } from '../../src/slack/time';
 
 export interface SeedReview {
@@ -14,8 +20,8 @@ export interface SeedReview {
   ingestedAt?: Date;
   sentiment?: 'positive' | 'neutral' | 'negative';
   sentimentScore?: number;
-  digestedAt?: Date | null;
-  digestKey?: string | null;
+  /** Already carried by a digest: stored without an inbox document. */
+  digested?: boolean;
 }
 
 let counter = 0;
@@ -27,9 +33,12 @@ export function reviewDoc(r: SeedReview = {}, timezone = 'Asia/Kolkata') {
   const sentiment =
     r.sentiment ??
     (rating === null ? 'neutral' : rating <= 2 ? 'negative' : rating === 3 ? 'neutral' : 'positive');
+  const source = r.source ?? 'google';
+  const externalId = r.externalId ?? `ext-${counter}-${Math.random().toString(36).slice(2, 8)}`;
   return {
-    source: r.source ?? 'google',
-    externalId: r.externalId ?? `ext-${counter}-${Math.random().toString(36).slice(2, 8)}`,
+    _id: reviewIdFor(source, externalId),
+    source,
+    externalId,
     facility: r.facility === undefined ? 'City Hospital' : r.facility,
     rating,
     text: r.text ?? `Review number ${counter}`,
@@ -41,13 +50,14 @@ export function reviewDoc(r: SeedReview = {}, timezone = 'Asia/Kolkata') {
     localWeek: localWeek(ingestedAt, timezone),
     sentiment,
     sentimentScore: r.sentimentScore ?? (sentiment === 'negative' ? -3 : sentiment === 'positive' ? 3 : 0),
+    sourceUpdatedAt: null,
     status: 'new',
-    digestedAt: r.digestedAt ?? null,
-    digestKey: r.digestKey ?? null,
   };
 }
 
 export async function seedReviews(list: SeedReview[]) {
-  const docs = await Review.insertMany(list.map((r) => reviewDoc(r)));
+  const docs = list.map((r) => reviewDoc(r));
+  await addToInbox(docs.filter((_, i) => !list[i]?.digested));
+  await Review.insertMany(docs);
   return docs.map((d) => String(d._id));
 }

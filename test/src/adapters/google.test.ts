@@ -1,3 +1,4 @@
+import { DigestInbox } from '../../../models/digest-inbox';
 import { Review } from '../../../models/review';
 import { SourceState } from '../../../models/source-state';
 import { google } from '../../../src/adapters/google';
@@ -86,10 +87,9 @@ describe('Google Business Profile reviews', () => {
     g.add('locations/1', review(1, { starRating: 'FIVE', comment: 'Lovely staff' }), review(2));
     const ctx = ingestContext(db(), g.env(), () => NOW);
     await runIngest(ctx, { sources: [google] });
-    await Review.updateOne(
-      { source: 'google', externalId: 'rev-1' },
-      { $set: { status: 'handled', digestedAt: NOW } },
-    );
+    await Review.updateOne({ source: 'google', externalId: 'rev-1' }, { $set: { status: 'handled' } });
+    // Carried by a digest: no longer in the digest inbox.
+    expect((await DigestInbox.deleteMany({ externalId: 'rev-1' })).deletedCount).toBe(1);
 
     g.edit('locations/1', 'rev-1', {
       starRating: 'ONE',
@@ -106,8 +106,8 @@ describe('Google Business Profile reviews', () => {
       sentiment: 'negative',
       status: 'handled',
       ingestedAt: NOW,
-      digestedAt: NOW,
     });
+    expect(await DigestInbox.countDocuments({ externalId: 'rev-1' })).toBe(0);
   });
 
   test('429 with Retry-After is waited out and retried', async () => {
