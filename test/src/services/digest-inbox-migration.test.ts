@@ -1,11 +1,11 @@
 import pino from 'pino';
-import { Claim } from '../../models/claim';
-import { DigestInbox } from '../../models/digest-inbox';
-import { Review } from '../../models/review';
-import type { SmxContext } from '../../src/context';
-import { LEGACY_MIGRATION_KEY, migrateLegacyUndigested } from '../../src/services/digest';
-import { useTestDatabase } from '../support/db';
-import { reviewDoc } from '../support/reviews';
+import { Claim } from '../../../models/claim';
+import { DigestInbox } from '../../../models/digest-inbox';
+import { Review } from '../../../models/review';
+import type { SmxContext } from '../../../src/context';
+import { LEGACY_MIGRATION_KEY, migrateLegacyUndigested } from '../../../src/services/digest';
+import { useTestDatabase } from '../../support/db';
+import { reviewDoc } from '../../support/reviews';
 
 const NOW = new Date('2026-11-24T02:30:00Z');
 const ctx = {

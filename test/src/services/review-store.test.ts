@@ -1,7 +1,7 @@
-import { DigestInbox } from '../../models/digest-inbox';
-import { Review } from '../../models/review';
-import { type IncomingReview, scoreSentiment, storeItems } from '../../src/services/review-store';
-import { useTestDatabase } from '../support/db';
+import { DigestInbox } from '../../../models/digest-inbox';
+import { Review } from '../../../models/review';
+import { type IncomingReview, scoreSentiment, storeItems } from '../../../src/services/review-store';
+import { useTestDatabase } from '../../support/db';
 
 const NOW = new Date('2026-11-24T20:00:00Z'); // 25 Nov 01:30 in Asia/Kolkata
 const ctx = { now: () => NOW, config: { timezone: 'Asia/Kolkata' } };

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
-import { parseReviewsArgs } from '../../../listeners/commands/smx/reviews';
-import { loadConfig } from '../../../src/config';
-import { digestTargets, scopeFilter } from '../../../src/services/digest';
-import { statusFromClaims } from '../../../src/services/review-actions';
+import { parseReviewsArgs } from '../../../../listeners/commands/smx/reviews';
+import { loadConfig } from '../../../../src/config';
+import { digestTargets, scopeFilter } from '../../../../src/services/digest';
+import { statusFromClaims } from '../../../../src/services/review-actions';
 import {
   buildDigestMessages,
   type DigestItem,
@@ -12,9 +12,9 @@ import {
   reviewListMessage,
   safeLink,
   stars,
-} from '../../../src/slack/blocks/digest';
-import { REVIEW_ACTION_IDS } from '../../../src/slack/ids';
-import { messageProblems } from '../../fakes/block-kit';
+} from '../../../../src/slack/blocks/digest';
+import { REVIEW_ACTION_IDS } from '../../../../src/slack/ids';
+import { messageProblems } from '../../../fakes/block-kit';
 
 const TZ = 'Asia/Kolkata';
 const NOW = new Date('2026-11-24T02:30:00Z');
