@@ -1,6 +1,5 @@
 import type { SmxContext } from '../../src/context';
-import { handleReviewButton, type ReviewButtonArgs } from '../../src/slack/review-buttons';
+import { reviewButton } from '../../src/slack/review-buttons';
 
 /** `review_assign`: "Assign to me" on a digest item or a `/smx reviews` item. */
-export const assignReview = (ctx: SmxContext) => (args: ReviewButtonArgs) =>
-  handleReviewButton(ctx, 'assign', args);
+export const assignReview = (ctx: SmxContext) => reviewButton(ctx, 'assign');

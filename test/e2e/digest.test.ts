@@ -453,6 +453,21 @@ describe('the reviews digest', () => {
     const all = await t.command('reviews all');
     expect(visibleText(all.responses[0]?.body)).toContain('and 4 more');
 
+    // A click inside that ephemeral list replaces the list through its response_url (it cannot be chat.update-d).
+    const listBody = open.responses[0]?.body as Record<string, unknown>;
+    const click = await t.action({
+      actionId: REVIEW_ACTION_IDS.assign,
+      value: ids[0] as string,
+      user: 'UCAROL',
+      surface: 'ephemeral',
+      message: { ts: '1.000', text: listBody.text, blocks: listBody.blocks },
+      expect: 1,
+    });
+    const replaced = click.responses[0]?.body as Record<string, unknown>;
+    expect(replaced.replace_original).toBe(true);
+    expect(visibleText(replaced)).toContain('Assigned to <@UCAROL>');
+    expect(await Review.findById(ids[0]).lean()).toMatchObject({ status: 'assigned', assignedTo: 'UCAROL' });
+
     const bad = await t.command('reviews open Nowhere Clinic');
     expect(visibleText(bad.responses[0]?.body)).toContain('I don\'t know a facility called "Nowhere Clinic"');
     expect(slack.violations).toEqual([]);
