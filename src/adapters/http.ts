@@ -1,11 +1,13 @@
 /**
- * The one HTTP base every adapter uses: JSON requests with undici, bounded retries with backoff on 429 and 5xx that
- * honour Retry-After / a rate-limit reset, and failures sorted into a few typed kinds that the ingest job records
- * and `/smx sources` shows. Source-specific error bodies (Graph error codes, …) are sorted by the adapter through
- * `classify`, so nothing here knows about any particular source.
+ * The one HTTP base every adapter uses. `sendOnce`: one undici request, read to the end, not retried (publish targets
+ * send with it and let targets/base.ts decide). `fetchJson`: JSON reads for review sources with bounded retries (the
+ * shared engine in retry.ts) on 429 and 5xx that honour Retry-After / a rate-limit reset, and failures sorted into a
+ * few typed kinds that the ingest job records and `/smx sources` shows. Source-specific error bodies (Graph error
+ * codes, …) are sorted by the adapter through `classify`, so nothing here knows about any particular source.
  */
 import { request } from 'undici';
 import type { z } from 'zod';
+import { type Backoff, realSleep, retrying, waitFromHeaders } from './retry';
 
 /**
  * - rate_limited: the source asked us to slow down (429, or its own rate-limit error); retried, then reported.
@@ -31,13 +33,9 @@ export class SourceError extends Error {
   }
 }
 
-export interface RetryPolicy {
-  /** Attempts in all, including the first. */
-  maxAttempts: number;
-  baseDelayMs: number;
+/** Sources' retry settings: the shared engine's, with a backoff cap, a sleep and a clock always set. */
+export interface RetryPolicy extends Backoff {
   maxDelayMs: number;
-  /** A source asking us to wait longer than this is not waited for: the run reports it, the next run retries. */
-  maxWaitMs: number;
   sleep: (ms: number) => Promise<void>;
   /** Clock for rate-limit reset times; tests pin it. */
   now: () => Date;
@@ -47,8 +45,9 @@ export const DEFAULT_RETRY: RetryPolicy = {
   maxAttempts: 4,
   baseDelayMs: 500,
   maxDelayMs: 30_000,
+  // A source asking us to wait longer than this is not waited for: the run reports it, the next run retries.
   maxWaitMs: 120_000,
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  sleep: realSleep,
   now: () => new Date(),
 };
 
@@ -56,54 +55,36 @@ export function retryPolicy(over: Partial<RetryPolicy> = {}): RetryPolicy {
   return { ...DEFAULT_RETRY, ...over };
 }
 
-/** Retry-After in seconds or as an HTTP date; else a reset time in unix seconds (x-rate-limit-reset and kin). */
+/** Retry-After in seconds or as an HTTP date; else a rate-limit reset (x-rate-limit-reset and kin). */
 export function retryAfterMs(
   headers: Record<string, string | string[] | undefined>,
   now: Date,
 ): number | undefined {
-  const h = (name: string) => {
-    const v = headers[name];
-    return Array.isArray(v) ? v[0] : v;
-  };
-  const ra = h('retry-after');
-  if (ra !== undefined) {
-    if (/^\d+(\.\d+)?$/.test(ra.trim())) return Math.round(Number(ra) * 1000);
-    const at = Date.parse(ra);
-    if (!Number.isNaN(at)) return Math.max(0, at - now.getTime());
-  }
-  const reset = h('x-rate-limit-reset') ?? h('x-ratelimit-reset') ?? h('ratelimit-reset');
-  if (reset !== undefined && /^\d+$/.test(reset.trim())) {
-    const n = Number(reset);
-    // Big numbers are unix seconds; small ones are "seconds from now" (the IETF RateLimit-Reset draft).
-    return n > 1e9 ? Math.max(0, n * 1000 - now.getTime()) : n * 1000;
-  }
-  return undefined;
+  return waitFromHeaders(headers, now);
 }
 
 /**
- * Runs `attempt` until it succeeds, fails with a non-retryable error, or runs out of attempts. Waits what the source
- * asked for (Retry-After / reset) when it said, else exponential backoff with jitter.
+ * Runs `attempt` on the shared engine (retry.ts): rate_limited and upstream failures are tried again, waiting what
+ * the source asked for when it said, else backing off; every other kind, and anything not a SourceError, is thrown.
  */
-export async function withRetries<T>(
+export function withRetries<T>(
   attempt: () => Promise<T>,
   policy: RetryPolicy,
   onRetry?: (err: SourceError, waitMs: number, attemptNo: number) => void,
 ): Promise<T> {
-  for (let n = 1; ; n++) {
-    try {
-      return await attempt();
-    } catch (err) {
-      if (!(err instanceof SourceError) || !err.retryable || n >= policy.maxAttempts) throw err;
-      const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (n - 1));
-      const wait = err.details.retryAfterMs ?? Math.round(backoff / 2 + Math.random() * (backoff / 2));
-      if (wait > policy.maxWaitMs) throw err;
-      onRetry?.(err, wait, n);
-      await policy.sleep(wait);
-    }
-  }
+  return retrying(attempt, {
+    policy,
+    classify: (err) =>
+      err instanceof SourceError && err.retryable
+        ? { retry: true, waitMs: err.details.retryAfterMs }
+        : { retry: false },
+    onAttempt: ({ error, waitMs, attempt: n }) => {
+      if (error instanceof SourceError) onRetry?.(error, waitMs, n);
+    },
+  });
 }
 
-export interface JsonRequest<S extends z.ZodType> {
+export interface HttpRequest {
   method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
   url: string;
   query?: Record<string, string | number | undefined>;
@@ -112,13 +93,63 @@ export interface JsonRequest<S extends z.ZodType> {
   form?: Record<string, string>;
   /** Sent as JSON. */
   json?: unknown;
+  timeoutMs?: number;
+}
+
+export interface HttpAnswer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+  /** The parsed body; undefined when empty or not JSON (see isJson). */
+  body: unknown;
+  isJson: boolean;
+}
+
+/**
+ * One request, read to the end: no retries and no sorting. A network failure is thrown as undici gives it, because
+ * only the caller knows whether sending again is safe (reads: yes; a publish POST: not once it may have arrived).
+ */
+export async function sendOnce(req: HttpRequest): Promise<HttpAnswer> {
+  const url = new URL(req.url);
+  for (const [k, v] of Object.entries(req.query ?? {}))
+    if (v !== undefined) url.searchParams.set(k, String(v));
+  const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
+  let body: string | undefined;
+  if (req.form) {
+    headers['content-type'] = 'application/x-www-form-urlencoded';
+    body = new URLSearchParams(req.form).toString();
+  } else if (req.json !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(req.json);
+  }
+  const timeoutMs = req.timeoutMs ?? 30_000;
+  const res = await request(url, {
+    method: req.method ?? 'GET',
+    headers,
+    body,
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+    // One deadline for the whole exchange; undici's own timers are coarse (about a second).
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  const text = await res.body.text();
+  let parsed: unknown;
+  let isJson = true;
+  try {
+    parsed = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    isJson = false;
+  }
+  return { status: res.statusCode, headers: res.headers, text, body: parsed, isJson };
+}
+
+export interface JsonRequest<S extends z.ZodType> extends HttpRequest {
   /** What a usable answer looks like; anything else is a bad_response. */
   schema: S;
   /** Sorts a source's own error bodies first; return undefined to fall back to the status code. */
   classify?: (status: number, body: unknown) => SourceError | undefined;
   /** For messages and logs, e.g. "Google reviews for locations/1". Never put secrets here. */
   what: string;
-  timeoutMs?: number;
 }
 
 function statusError(status: number, what: string, retryAfter: number | undefined): SourceError {
@@ -140,34 +171,19 @@ function statusError(status: number, what: string, retryAfter: number | undefine
   return new SourceError('bad_response', `${what}: unexpected HTTP ${status}`, { status });
 }
 
-/** One JSON request with retries. Returns the parsed, validated body. */
+/**
+ * One JSON request with retries. Returns the parsed, validated body. A network failure is retried even when the
+ * request may already have arrived, so this is for reads and calls that are safe to repeat (a token refresh).
+ * Publish targets do not use it: a POST that may have published must never be sent again (targets/base.ts).
+ */
 export async function fetchJson<S extends z.ZodType>(
   req: JsonRequest<S>,
   policy: RetryPolicy,
 ): Promise<z.output<S>> {
-  const url = new URL(req.url);
-  for (const [k, v] of Object.entries(req.query ?? {}))
-    if (v !== undefined) url.searchParams.set(k, String(v));
-  const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
-  let body: string | undefined;
-  if (req.form) {
-    headers['content-type'] = 'application/x-www-form-urlencoded';
-    body = new URLSearchParams(req.form).toString();
-  } else if (req.json !== undefined) {
-    headers['content-type'] = 'application/json';
-    body = JSON.stringify(req.json);
-  }
-
   return withRetries(async () => {
-    let res: Awaited<ReturnType<typeof request>>;
+    let answer: HttpAnswer;
     try {
-      res = await request(url, {
-        method: req.method ?? 'GET',
-        headers,
-        body,
-        headersTimeout: req.timeoutMs ?? 30_000,
-        bodyTimeout: req.timeoutMs ?? 30_000,
-      });
+      answer = await sendOnce(req);
     } catch (err) {
       throw new SourceError(
         'upstream',
@@ -177,27 +193,20 @@ export async function fetchJson<S extends z.ZodType>(
         },
       );
     }
-    const text = await res.body.text();
-    let parsed: unknown;
-    let isJson = true;
-    try {
-      parsed = text === '' ? undefined : JSON.parse(text);
-    } catch {
-      isJson = false;
-    }
-    if (res.statusCode >= 300) {
-      const sorted = isJson ? req.classify?.(res.statusCode, parsed) : undefined;
-      const wait = retryAfterMs(res.headers, policy.now());
+    const { status, body: parsed, isJson } = answer;
+    if (status >= 300) {
+      const sorted = isJson ? req.classify?.(status, parsed) : undefined;
+      const wait = waitFromHeaders(answer.headers, policy.now());
       if (sorted) {
         if (sorted.retryable && sorted.details.retryAfterMs === undefined && wait !== undefined) {
           throw new SourceError(sorted.kind, sorted.message, { ...sorted.details, retryAfterMs: wait });
         }
         throw sorted;
       }
-      throw statusError(res.statusCode, req.what, wait);
+      throw statusError(status, req.what, wait);
     }
     if (!isJson) throw new SourceError('bad_response', `${req.what}: the answer is not JSON`);
-    const sortedOk = req.classify?.(res.statusCode, parsed);
+    const sortedOk = req.classify?.(status, parsed);
     if (sortedOk) throw sortedOk;
     const checked = req.schema.safeParse(parsed);
     if (!checked.success) {

@@ -9,7 +9,8 @@ import { ApiRequestError, ApiResponseError, type ITwitterApiClientPlugin, Twitte
 import { z } from 'zod';
 import type { TwitterConfig } from '../config';
 import type { IncomingReview } from '../services/review-store';
-import { type RetryPolicy, retryAfterMs, SourceError, withRetries } from './http';
+import { type RetryPolicy, SourceError, withRetries } from './http';
+import { waitFromHeaders, waitFromReset } from './retry';
 import type { FetchResult, ReviewSource } from './types';
 
 const REAL_API = /^https:\/\/(api|upload)\.(x|twitter)\.com/;
@@ -48,9 +49,7 @@ export function xClient(tw: TwitterConfig): TwitterApi {
 export function sortXError(err: unknown, what: string, now: Date): unknown {
   if (err instanceof ApiResponseError) {
     const status = err.code;
-    const wait =
-      (err.rateLimit?.reset ? Math.max(0, err.rateLimit.reset * 1000 - now.getTime()) : undefined) ??
-      retryAfterMs(err.headers, now);
+    const wait = waitFromReset(err.rateLimit?.reset, now) ?? waitFromHeaders(err.headers, now);
     if (err.rateLimitError || status === 429) {
       return new SourceError('rate_limited', `${what}: rate limited (HTTP 429)`, {
         status,

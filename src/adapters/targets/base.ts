@@ -1,7 +1,11 @@
 /**
- * The shared half of every publish target: error sorting and bounded retries that honour rate-limit resets.
- * Targets only translate their API's errors into PublishError; the retry policy lives here once.
+ * The shared half of every publish target: error sorting into PublishError, run on the one retry engine
+ * (../retry.ts) that honours rate-limit resets. Targets only translate their API's errors into PublishError.
  */
+import { type Backoff, retrying } from '../retry';
+
+export { waitFromHeaders, waitFromReset, waitFromRetryAfter } from '../retry';
+
 export type PublishErrorKind =
   /** 429 / 5xx / refused before sending: safe to try again after a wait. */
   | 'retryable'
@@ -21,32 +25,31 @@ export class PublishError extends Error {
   }
 }
 
-export interface RetryPolicy {
-  /** Attempts in total, including the first. */
-  maxAttempts: number;
-  /** Backoff when the API gives no reset time: base × 2^n. */
-  baseDelayMs: number;
-  /** Waits longer than this are not worth holding a publisher tick for: the attempt fails as retryable. */
-  maxWaitMs: number;
-  sleep?: (ms: number) => Promise<void>;
-}
+/**
+ * Targets' retry settings (see Backoff). Waits longer than maxWaitMs are not worth holding a publisher tick for:
+ * the attempt fails as retryable.
+ */
+export type RetryPolicy = Backoff;
 
 export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 1000, maxWaitMs: 60_000 };
-
-const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Network errors that happen before a request is on the wire: nothing can have been published. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
-/** Sorts a low-level network error: refused before sending is retryable, anything later is unknown. */
+/**
+ * Sorts a low-level network error: refused before sending is retryable, anything later is unknown. Duck-typed,
+ * not `instanceof Error`: errors from Node's sockets may come from another realm (jest's sandbox, for one).
+ */
 export function networkError(err: unknown, what: string): PublishError {
-  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
-    const code = (e as { code?: unknown }).code;
+  for (let e: unknown = err, depth = 0; typeof e === 'object' && e !== null && depth < 5; depth++) {
+    const { code, cause } = e as { code?: unknown; cause?: unknown };
     if (typeof code === 'string' && NOT_SENT_CODES.has(code)) {
       return new PublishError('retryable', `${what}: could not connect (${code})`, { cause: err });
     }
+    e = cause;
   }
-  const msg = err instanceof Error ? err.message : String(err);
+  const message = (err as { message?: unknown } | null)?.message;
+  const msg = typeof message === 'string' ? message : String(err);
   return new PublishError('unknown', `${what}: no answer after sending (${msg})`, { cause: err });
 }
 
@@ -57,37 +60,31 @@ export interface AttemptLog {
   waitMs: number;
 }
 
-/** Runs `call` until it succeeds, fails permanently/unknown, or the retry budget is spent (then the last error). */
-export async function withRetries<T>(
+/**
+ * Runs `call` until it succeeds, fails permanent/unknown, or the retry budget is spent (then the last error).
+ * Only `retryable` is tried again: `unknown` means the post may exist, so repeating it could publish twice.
+ */
+export function withRetries<T>(
   call: () => Promise<T>,
   policy: RetryPolicy = DEFAULT_RETRY,
   onRetry?: (log: AttemptLog) => void,
 ): Promise<T> {
-  const sleep = policy.sleep ?? realSleep;
-  for (let attempt = 1; ; attempt++) {
+  const sorted = async () => {
     try {
       return await call();
     } catch (err) {
-      const e = err instanceof PublishError ? err : networkError(err, 'publish');
-      if (e.kind !== 'retryable' || attempt >= policy.maxAttempts) throw e;
-      const waitMs = Math.max(0, e.options.retryAfterMs ?? policy.baseDelayMs * 2 ** (attempt - 1));
-      if (waitMs > policy.maxWaitMs) throw e;
-      onRetry?.({ attempt, kind: e.kind, message: e.message, waitMs });
-      await sleep(waitMs);
+      throw err instanceof PublishError ? err : networkError(err, 'publish');
     }
-  }
-}
-
-/** Milliseconds until an epoch-seconds reset, or from a Retry-After header (seconds or HTTP date). */
-export function waitFromReset(resetEpochSeconds: number | undefined, now = Date.now()): number | undefined {
-  if (resetEpochSeconds === undefined || !Number.isFinite(resetEpochSeconds)) return undefined;
-  return Math.max(0, resetEpochSeconds * 1000 - now);
-}
-
-export function waitFromRetryAfter(header: string | null | undefined, now = Date.now()): number | undefined {
-  if (!header) return undefined;
-  const secs = Number(header);
-  if (Number.isFinite(secs)) return Math.max(0, secs * 1000);
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+  };
+  return retrying(sorted, {
+    policy,
+    classify: (err) =>
+      err instanceof PublishError && err.kind === 'retryable'
+        ? { retry: true, waitMs: err.options.retryAfterMs }
+        : { retry: false },
+    onAttempt: ({ attempt, error, waitMs }) => {
+      if (error instanceof PublishError)
+        onRetry?.({ attempt, kind: error.kind, message: error.message, waitMs });
+    },
+  });
 }

@@ -1,10 +1,9 @@
 /**
- * The Facebook Page: `POST {graph}/{page}/feed {message}` with the Page token.
- * NOTE for the lead: written on undici directly because src/adapters/http.ts (the shared HTTP base from the
- * ingest issue) did not exist yet; unify once it does.
+ * The Facebook Page: `POST {graph}/{page}/feed {message}` with the Page token, sent once through the shared HTTP
+ * base (`sendOnce`: no retries there — base.ts decides, and never repeats a POST that may have arrived).
  */
-import { fetch } from 'undici';
-import { networkError, PublishError, waitFromRetryAfter } from './base';
+import { type HttpAnswer, sendOnce } from '../http';
+import { networkError, PublishError, waitFromHeaders } from './base';
 import type { PublishTarget } from './types';
 
 /** Graph error codes that mean "throttled" even when the HTTP status is 400/403. */
@@ -22,32 +21,26 @@ export const facebookTarget: PublishTarget = {
   async publish(input, config, { timeoutMs }) {
     const cfg = config.facebook;
     if (!cfg) throw new PublishError('permanent', 'Facebook is not configured (FACEBOOK_PAGE_ID/TOKEN)');
-    let res: Awaited<ReturnType<typeof fetch>>;
-    let body: unknown;
+    let res: HttpAnswer;
     try {
-      res = await fetch(`${cfg.graphUrl}/${encodeURIComponent(cfg.pageId)}/feed`, {
+      res = await sendOnce({
         method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ message: input.text, access_token: cfg.pageToken }).toString(),
-        signal: AbortSignal.timeout(timeoutMs),
+        url: `${cfg.graphUrl}/${encodeURIComponent(cfg.pageId)}/feed`,
+        form: { message: input.text, access_token: cfg.pageToken },
+        timeoutMs,
       });
-      const raw = await res.text();
-      try {
-        body = raw === '' ? {} : JSON.parse(raw);
-      } catch {
-        body = { error: { message: raw.slice(0, 200) } };
-      }
     } catch (err) {
       throw networkError(err, 'Facebook');
     }
-    if (res.ok) {
+    const body: unknown = res.isJson ? (res.body ?? {}) : { error: { message: res.text.slice(0, 200) } };
+    if (res.status >= 200 && res.status < 300) {
       const id = (body as { id?: unknown }).id;
       if (typeof id !== 'string') throw new PublishError('unknown', 'Facebook answered without a post id');
       return { externalId: id, url: `https://www.facebook.com/${id}` };
     }
     const e = (body as GraphError).error ?? {};
     const message = `Facebook answered ${res.status}: ${e.message ?? 'no message'}`;
-    const retryAfterMs = waitFromRetryAfter(res.headers.get('retry-after'));
+    const retryAfterMs = waitFromHeaders(res.headers);
     if (
       res.status === 429 ||
       res.status >= 500 ||

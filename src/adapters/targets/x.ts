@@ -9,7 +9,7 @@ import {
   TwitterApi,
 } from 'twitter-api-v2';
 import type { TwitterConfig } from '../../config';
-import { networkError, PublishError, waitFromReset } from './base';
+import { networkError, PublishError, waitFromHeaders, waitFromReset } from './base';
 import type { PublishTarget } from './types';
 
 const DEFAULT_API = 'https://api.x.com';
@@ -61,7 +61,7 @@ export function sortXError(err: unknown): PublishError {
     if (err.rateLimitError || err.code === 429) {
       return new PublishError('retryable', xMessage(err), {
         status: 429,
-        retryAfterMs: waitFromReset(err.rateLimit?.reset),
+        retryAfterMs: waitFromReset(err.rateLimit?.reset) ?? waitFromHeaders(err.headers),
         cause: err,
       });
     }
