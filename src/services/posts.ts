@@ -456,10 +456,15 @@ export async function cancelPost(
   }
   await fencePublisher(ctx, post, userId);
   const now = ctx.now();
-  await Post.updateOne(
-    { _id: post.id, status: { $in: CANCELLABLE } },
+  // The fence holds every target without an outcome, so a post a publisher marked 'publishing' can be cancelled too.
+  const res = await Post.updateOne(
+    { _id: post.id, status: { $in: [...CANCELLABLE, 'publishing'] } },
     { $set: { status: 'cancelled', cancelledBy: userId, cancelledAt: now } },
   );
+  if (res.modifiedCount === 0) {
+    const current = await reload(post.id);
+    throw new SmxError('CONFLICT', POST_MESSAGES.cannotChange(current.shortId, current.status, 'cancelled'));
+  }
   await audit({
     entity: 'post',
     entityId: post.shortId,

@@ -131,6 +131,9 @@ async function settleStatus(
   const post = toView(doc);
   if (!['approved', 'publishing', 'failed', 'needs_check'].includes(post.status)) return post;
   const rs = post.targets.map((t) => post.results[t]);
+  // No outcome yet (another instance holds the claim, or a cancel fenced the targets off): the status is not ours
+  // to change — writing 'publishing' here would stop a racing cancel from landing.
+  if (rs.every((r) => r === undefined)) return post;
   let status: PostView['status'] = 'publishing';
   if (rs.some((r) => r?.status === 'needs_check')) status = 'needs_check';
   else if (rs.every((r) => r?.status === 'published')) status = 'published';

@@ -435,6 +435,26 @@ describe('posts: schedule, approve, publish exactly once', () => {
     }
   });
 
+  test('a cancel that lands between a tick listing the post and settling it still cancels it', async () => {
+    const { id } = await schedule('to:x now | Late cancel #CityHospital');
+    await approve(id);
+    const post = await stored(id);
+    // The cancel's fence won the claim first: the tick finds it fenced off, publishes nothing and must not mark
+    // the post 'publishing' — else the cancel's own status change would find nothing to cancel.
+    await Claim.create({
+      _id: publishKey(String(post._id), 'x'),
+      owner: `cancel:${AUTHOR}`,
+      claimedAt: clock,
+      note: JSON.stringify({ status: 'cancelled' }),
+    });
+    await tick();
+    expect((await stored(id)).status).toBe('approved');
+    const { responses } = await t.command(`cancel ${id}`, { user: AUTHOR });
+    expect(visibleText(responses[0]?.body)).toContain('is cancelled');
+    expect((await stored(id)).status).toBe('cancelled');
+    expect(x.tweets.some((tw) => tw.text.startsWith('Late cancel'))).toBe(false);
+  });
+
   test('a cancel fences off a publisher that listed the post just before', async () => {
     const { id } = await schedule('to:x now | Fenced off #CityHospital');
     await approve(id);
@@ -490,7 +510,8 @@ describe('posts: schedule, approve, publish exactly once', () => {
     await Claim.create({ _id: publishKey(String(post._id), 'x'), owner: 'smx:1:busy', claimedAt: clock });
     await tick();
     expect(x.tweets.some((tw) => tw.text.startsWith('In progress elsewhere'))).toBe(false);
-    expect((await stored(id)).status).toBe('publishing');
+    // The status is the claim holder's to change (it marks the post 'publishing' itself); this tick leaves it be.
+    expect((await stored(id)).status).toBe('approved');
   });
 
   test('Mark as published after an unknown outcome records it and never re-sends', async () => {
