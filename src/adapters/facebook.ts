@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { FacebookConfig } from '../config';
 import type { IncomingReview } from '../services/review-store';
-import { fetchJson, SourceError } from './http';
+import { fetchJson, parseJsonCursor, SourceError } from './http';
 import type { FetchResult, ReviewSource, SourceEnv } from './types';
 
 const MAX_PAGES = 50;
@@ -45,16 +45,6 @@ const list = <T extends z.ZodType>(item: T) => z.object({ data: z.array(item), p
 
 const cursorSchema = z.object({ ratings: z.string().optional(), comments: z.string().optional() });
 type Cursor = z.infer<typeof cursorSchema>;
-
-function parseCursor(cursor: string | null): Cursor {
-  if (!cursor) return {};
-  try {
-    const c = cursorSchema.safeParse(JSON.parse(cursor));
-    return c.success ? c.data : {};
-  } catch {
-    return {};
-  }
-}
 
 /** Graph errors: `{error: {code, message}}`. */
 export function classifyGraphError(status: number, body: unknown): SourceError | undefined {
@@ -143,7 +133,7 @@ export const facebook: ReviewSource = {
   async fetch(cursor, env): Promise<FetchResult> {
     const fb = env.config.facebook;
     if (!fb) return { items: [], nextCursor: cursor };
-    const c = parseCursor(cursor);
+    const c = parseJsonCursor(cursorSchema, cursor, {});
     const items: IncomingReview[] = [];
     const since = (t: string | undefined) => (t ? Date.parse(t) : undefined);
 

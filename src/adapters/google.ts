@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { GoogleConfig } from '../config';
 import type { IncomingReview } from '../services/review-store';
-import { fetchJson, SourceError } from './http';
+import { fetchJson, parseJsonCursor, SourceError } from './http';
 import type { FetchResult, ReviewSource, SourceEnv } from './types';
 
 const MAX_PAGES_PER_LOCATION = 200;
@@ -32,16 +32,6 @@ const pageSchema = z.object({
 
 /** Per-location latest updateTime (ISO) already stored. */
 const cursorSchema = z.record(z.string(), z.string());
-
-function parseCursor(cursor: string | null): Record<string, string> {
-  if (!cursor) return {};
-  try {
-    const c = cursorSchema.safeParse(JSON.parse(cursor));
-    return c.success ? c.data : {};
-  } catch {
-    return {};
-  }
-}
 
 /** Google's own errors: `{error: {code, status, message}}`. An expired/revoked grant is a credentials problem. */
 function classify(status: number, body: unknown): SourceError | undefined {
@@ -106,7 +96,7 @@ export const google: ReviewSource = {
   async fetch(cursor, env): Promise<FetchResult> {
     const g = env.config.google;
     if (!g) return { items: [], nextCursor: cursor };
-    const seen = parseCursor(cursor);
+    const seen = parseJsonCursor(cursorSchema, cursor, {});
     const next: Record<string, string> = { ...seen };
     const token = await googleAccessToken(g, env);
     const account = g.accountId.startsWith('accounts/') ? g.accountId : `accounts/${g.accountId}`;

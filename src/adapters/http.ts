@@ -220,6 +220,17 @@ export async function fetchJson<S extends z.ZodType>(
   }, policy);
 }
 
+/** A source's stored cursor (JSON the adapter wrote itself); missing, unreadable or invalid → `empty` (start over). */
+export function parseJsonCursor<T>(schema: z.ZodType<T>, cursor: string | null, empty: NoInfer<T>): T {
+  if (!cursor) return empty;
+  try {
+    const c = schema.safeParse(JSON.parse(cursor));
+    return c.success ? c.data : empty;
+  } catch {
+    return empty;
+  }
+}
+
 /** A short, log-safe description of any failure, for SourceState.lastError. */
 export function describeFailure(err: unknown): string {
   if (err instanceof SourceError) return `${err.kind}: ${err.message}`;

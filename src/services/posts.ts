@@ -128,6 +128,13 @@ async function reload(id: string): Promise<PostView> {
   return toView(doc);
 }
 
+/** Re-reads the post after a change and brings its approval card up to date. */
+async function reloadAndRefresh(ctx: SmxContext, client: WebClient, id: string): Promise<PostView> {
+  const updated = await reload(id);
+  await refreshCard(ctx, client, updated);
+  return updated;
+}
+
 /** Rebuilds the approval card in place from the stored post. */
 export async function refreshCard(ctx: SmxContext, client: WebClient, post: PostView): Promise<void> {
   if (!post.cardChannel || !post.cardTs) return;
@@ -292,8 +299,7 @@ async function decide(
     before: { status: post.status, revision },
     after: set,
   });
-  const updated = await reload(post.id);
-  await refreshCard(ctx, client, updated);
+  const updated = await reloadAndRefresh(ctx, client, post.id);
   const local = formatLocal(updated.scheduledAt, ctx.config.timezone);
   await tellUser(
     client,
@@ -340,6 +346,21 @@ export async function canReject(
 
 async function authorOrApprover(ctx: SmxContext, client: WebClient, post: PostView, userId: string) {
   return post.authorId === userId || (await isApprover(ctx, client, userId));
+}
+
+/** Loads the post; throws NOT_ALLOWED unless `userId` is its author or an approver. */
+async function findPostAsAuthorOrApprover(
+  ctx: SmxContext,
+  client: WebClient,
+  shortId: string,
+  userId: string,
+  what: string,
+): Promise<PostView> {
+  const post = await findPost(shortId);
+  if (!(await authorOrApprover(ctx, client, post, userId))) {
+    throw new SmxError('NOT_ALLOWED', POST_MESSAGES.notAuthorOrApprover(what));
+  }
+  return post;
 }
 
 const EDITABLE = ['pending_approval', 'approved'] as const;
@@ -397,8 +418,7 @@ export async function editPost(
     before: { text: post.text, revision, status: post.status, approvedBy: post.approvedBy },
     after: { text: trimmed, revision: revision + 1, status: 'pending_approval', checks },
   });
-  const updated = await reload(post.id);
-  await refreshCard(ctx, client, updated);
+  const updated = await reloadAndRefresh(ctx, client, post.id);
   if (updated.authorId !== userId) {
     await tellUser(
       client,
@@ -447,10 +467,7 @@ export async function cancelPost(
   shortId: string,
   userId: string,
 ): Promise<PostView> {
-  const post = await findPost(shortId);
-  if (!(await authorOrApprover(ctx, client, post, userId))) {
-    throw new SmxError('NOT_ALLOWED', POST_MESSAGES.notAuthorOrApprover('cancel'));
-  }
+  const post = await findPostAsAuthorOrApprover(ctx, client, shortId, userId, 'cancel');
   if (!CANCELLABLE.includes(post.status)) {
     throw new SmxError('CONFLICT', POST_MESSAGES.cannotChange(post.shortId, post.status, 'cancelled'));
   }
@@ -474,8 +491,7 @@ export async function cancelPost(
     before: { status: post.status },
     after: { status: 'cancelled' },
   });
-  const updated = await reload(post.id);
-  await refreshCard(ctx, client, updated);
+  const updated = await reloadAndRefresh(ctx, client, post.id);
   if (updated.authorId !== userId) {
     await tellUser(
       client,
@@ -493,10 +509,7 @@ export async function reschedulePost(
   whenText: string,
   userId: string,
 ): Promise<PostView> {
-  const post = await findPost(shortId);
-  if (!(await authorOrApprover(ctx, client, post, userId))) {
-    throw new SmxError('NOT_ALLOWED', POST_MESSAGES.notAuthorOrApprover('reschedule'));
-  }
+  const post = await findPostAsAuthorOrApprover(ctx, client, shortId, userId, 'reschedule');
   if (!['pending_approval', 'approved'].includes(post.status)) {
     throw new SmxError('CONFLICT', POST_MESSAGES.cannotChange(post.shortId, post.status, 'rescheduled'));
   }
@@ -513,8 +526,7 @@ export async function reschedulePost(
     before: { scheduledAt: post.scheduledAt, publishNow: post.publishNow },
     after: set,
   });
-  const updated = await reload(post.id);
-  await refreshCard(ctx, client, updated);
+  const updated = await reloadAndRefresh(ctx, client, post.id);
   return updated;
 }
 

@@ -294,25 +294,63 @@ export function parseResultValue(value: string | undefined): { shortId: string; 
   return { shortId: m[1], target: m[2] };
 }
 
+/** What the Retry and Mark-as-published buttons get back. */
+export type ResultActionOutcome = { kind: 'ok'; post: PostView } | { kind: 'denied'; message: string };
+
+/** A publish-result button's service call (Retry, Mark as published). */
+export type ResultAction = (
+  ctx: SmxContext,
+  client: WebClient,
+  shortId: string,
+  target: string,
+  userId: string,
+) => Promise<ResultActionOutcome>;
+
+/** Loads the post behind a publish-result button: a denial, or the post, its result and its publish claim key. */
 async function loadForResult(
   ctx: SmxContext,
   client: WebClient,
   shortId: string,
   target: string,
   userId: string,
-) {
+): Promise<
+  { kind: 'denied'; message: string } | { kind: 'loaded'; post: PostView; result: TargetResult; key: string }
+> {
   const doc = await Post.findOne({ shortId });
   if (!doc) throw new SmxError('NOT_FOUND', POST_MESSAGES.notFound(shortId));
   const post = toView(doc);
   if (post.authorId !== userId && !(await isApprover(ctx, client, userId))) {
-    return { post, denied: POST_MESSAGES.notAuthorOrApprover('retry or mark') };
+    return { kind: 'denied', message: POST_MESSAGES.notAuthorOrApprover('retry or mark') };
   }
   const r = post.results[target];
   if (!r || r.status === 'published' || post.status === 'cancelled') {
     const last = await lastActor(post.shortId);
-    return { post, denied: POST_MESSAGES.alreadyHandled(last ? `<@${last}>` : 'the publisher') };
+    return {
+      kind: 'denied',
+      message: POST_MESSAGES.alreadyHandled(last ? `<@${last}>` : 'the publisher'),
+    };
   }
-  return { post, result: r };
+  return { kind: 'loaded', post, result: r, key: publishKey(post.id, target) };
+}
+
+/** Builds a ResultAction: loads the post behind the button and answers any denial before `work` runs. */
+function resultAction(
+  work: (args: {
+    ctx: SmxContext;
+    client: WebClient;
+    post: PostView;
+    result: TargetResult;
+    key: string;
+    target: string;
+    userId: string;
+  }) => Promise<PostView>,
+): ResultAction {
+  return async (ctx, client, shortId, target, userId) => {
+    const loaded = await loadForResult(ctx, client, shortId, target, userId);
+    if (loaded.kind === 'denied') return loaded;
+    const { post, result, key } = loaded;
+    return { kind: 'ok', post: await work({ ctx, client, post, result, key, target, userId }) };
+  };
 }
 
 async function lastActor(shortId: string): Promise<string | undefined> {
@@ -324,16 +362,7 @@ async function lastActor(shortId: string): Promise<string | undefined> {
 }
 
 /** Retry: releases the claim (exact _id + owner) and clears the result, so the next tick publishes again. */
-export async function retryPublish(
-  ctx: SmxContext,
-  client: WebClient,
-  shortId: string,
-  target: string,
-  userId: string,
-): Promise<{ kind: 'ok'; post: PostView } | { kind: 'denied'; message: string }> {
-  const { post, denied, result } = await loadForResult(ctx, client, shortId, target, userId);
-  if (denied || !result) return { kind: 'denied', message: denied ?? POST_MESSAGES.outdated };
-  const key = publishKey(post.id, target);
+export const retryPublish = resultAction(async ({ ctx, client, post, result, key, target, userId }) => {
   const claim = await getClaim(key);
   if (claim) await releaseClaim(key, claim.owner);
   await Post.updateOne(
@@ -350,20 +379,11 @@ export async function retryPublish(
   });
   const updated = toView((await Post.findById(post.id)) ?? post);
   await refreshCard(ctx, client, updated);
-  return { kind: 'ok', post: updated };
-}
+  return updated;
+});
 
 /** Mark as published: a person checked the account and the post is there. The claim stays, so it is never re-sent. */
-export async function markPublished(
-  ctx: SmxContext,
-  client: WebClient,
-  shortId: string,
-  target: string,
-  userId: string,
-): Promise<{ kind: 'ok'; post: PostView } | { kind: 'denied'; message: string }> {
-  const { post, denied, result } = await loadForResult(ctx, client, shortId, target, userId);
-  if (denied || !result) return { kind: 'denied', message: denied ?? POST_MESSAGES.outdated };
-  const key = publishKey(post.id, target);
+export const markPublished = resultAction(async ({ ctx, client, post, result, key, target, userId }) => {
   await tryClaim(key, `manual:${userId}`, ctx.now()); // keeps the publisher away if the claim had been released
   const note: ClaimNote = { status: 'published', externalId: `manual:${userId}`, url: null, error: null };
   await recordResult(ctx, post, target, note);
@@ -376,6 +396,5 @@ export async function markPublished(
     before: { target, result },
     after: note,
   });
-  const updated = (await settleStatus(ctx, client, post.id)) ?? post;
-  return { kind: 'ok', post: updated };
-}
+  return (await settleStatus(ctx, client, post.id)) ?? post;
+});

@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import { escapeMrkdwn } from '../text';
+import { mrkdwnSections } from './sections';
 
 export interface HelpEntry {
   name: string;
@@ -12,8 +13,6 @@ export interface SlackMessage {
   blocks: KnownBlock[];
 }
 
-const SECTION_LIMIT = 2900;
-
 /** `/smx help`: every subcommand, one line each, with an example. `intro` leads (e.g. "I don't know …"). */
 export function helpMessage(entries: readonly HelpEntry[], intro?: string): SlackMessage {
   const lines = entries.map(
@@ -23,15 +22,7 @@ export function helpMessage(entries: readonly HelpEntry[], intro?: string): Slac
   if (intro) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: intro } });
   blocks.push({ type: 'header', text: { type: 'plain_text', text: 'smx — what you can ask me' } });
   // Several sections when the list outgrows one (3000 characters each).
-  let current = '';
-  for (const line of lines) {
-    if (current !== '' && current.length + line.length + 1 > SECTION_LIMIT) {
-      blocks.push({ type: 'section', text: { type: 'mrkdwn', text: current } });
-      current = '';
-    }
-    current = current === '' ? line : `${current}\n${line}`;
-  }
-  if (current !== '') blocks.push({ type: 'section', text: { type: 'mrkdwn', text: current } });
+  blocks.push(...mrkdwnSections(lines));
   blocks.push({
     type: 'context',
     elements: [

@@ -4,6 +4,7 @@ import type { PostView } from '../../services/post-view';
 import { escapeMrkdwn, truncate } from '../text';
 import { formatLocal } from '../time';
 import type { SlackMessage } from './help';
+import { mrkdwnSections } from './sections';
 
 export interface AuditRow {
   action: string;
@@ -64,15 +65,7 @@ export function auditMessage(post: PostView, rows: AuditRow[], timezone: string)
       text: { type: 'mrkdwn', text: `>${escapeMrkdwn(truncate(post.text.replace(/\n/g, ' '), 300))}` },
     },
   ];
-  let current = '';
-  for (const line of lines.length > 0 ? lines : ['No history recorded.']) {
-    if (current !== '' && current.length + line.length > 2900) {
-      blocks.push({ type: 'section', text: { type: 'mrkdwn', text: current } });
-      current = '';
-    }
-    current = current === '' ? line : `${current}\n${line}`;
-  }
-  if (current !== '') blocks.push({ type: 'section', text: { type: 'mrkdwn', text: current } });
+  blocks.push(...mrkdwnSections(lines.length > 0 ? lines : ['No history recorded.']));
   return {
     text: `History of post ${post.shortId} (now ${post.status.replace('_', ' ')}): ${rows.length} events`,
     blocks: blocks.slice(0, 49),

@@ -1,111 +1,110 @@
 /** Modals for posts: schedule (`/smx schedule` alone), reject reason, edit text. Pure builders. */
-import type { View } from '@slack/types';
+import type { InputBlock, View } from '@slack/types';
 import { POST_BLOCK_IDS, POST_CALLBACK_IDS, POST_INPUT_IDS } from '../ids';
 import { truncate } from '../text';
+
+const plain = (text: string) => ({ type: 'plain_text' as const, text });
+
+/** The frame every post modal shares: ids, title and the two buttons around `blocks`. */
+function postModal(
+  callbackId: string,
+  metadata: string,
+  labels: { title: string; submit: string; close: string },
+  blocks: View['blocks'],
+): View {
+  return {
+    type: 'modal',
+    callback_id: callbackId,
+    private_metadata: metadata,
+    title: plain(labels.title),
+    submit: plain(labels.submit),
+    close: plain(labels.close),
+    blocks,
+  };
+}
+
+/** One labelled input block. */
+function input(blockId: string, label: string, element: InputBlock['element'], optional = false): InputBlock {
+  return {
+    type: 'input',
+    block_id: blockId,
+    ...(optional ? { optional: true } : {}),
+    label: plain(label),
+    element,
+  };
+}
 
 export function scheduleModal(
   targets: Array<{ name: string; label: string }>,
   initialDate: string,
   originChannel: string,
 ): View {
-  const options = targets.map((t) => ({
-    text: { type: 'plain_text' as const, text: t.label },
-    value: t.name,
-  }));
-  return {
-    type: 'modal',
-    callback_id: POST_CALLBACK_IDS.schedule,
-    private_metadata: originChannel,
-    title: { type: 'plain_text', text: 'Schedule a post' },
-    submit: { type: 'plain_text', text: 'Send for approval' },
-    close: { type: 'plain_text', text: 'Cancel' },
-    blocks: [
-      {
-        type: 'input',
-        block_id: POST_BLOCK_IDS.targets,
-        label: { type: 'plain_text', text: 'Publish to' },
-        element: {
-          type: 'checkboxes',
-          action_id: POST_INPUT_IDS.targets,
-          options,
-          ...(options.length > 0 ? { initial_options: options } : {}),
-        },
-      },
-      {
-        type: 'input',
-        block_id: POST_BLOCK_IDS.now,
-        optional: true,
-        label: { type: 'plain_text', text: 'Timing' },
-        element: {
+  const options = targets.map((t) => ({ text: plain(t.label), value: t.name }));
+  return postModal(
+    POST_CALLBACK_IDS.schedule,
+    originChannel,
+    { title: 'Schedule a post', submit: 'Send for approval', close: 'Cancel' },
+    [
+      input(POST_BLOCK_IDS.targets, 'Publish to', {
+        type: 'checkboxes',
+        action_id: POST_INPUT_IDS.targets,
+        options,
+        ...(options.length > 0 ? { initial_options: options } : {}),
+      }),
+      input(
+        POST_BLOCK_IDS.now,
+        'Timing',
+        {
           type: 'checkboxes',
           action_id: POST_INPUT_IDS.now,
-          options: [
-            { text: { type: 'plain_text', text: 'Publish as soon as it is approved' }, value: 'now' },
-          ],
+          options: [{ text: plain('Publish as soon as it is approved'), value: 'now' }],
         },
-      },
-      {
-        type: 'input',
-        block_id: POST_BLOCK_IDS.date,
-        optional: true,
-        label: { type: 'plain_text', text: 'Date' },
-        element: { type: 'datepicker', action_id: POST_INPUT_IDS.date, initial_date: initialDate },
-      },
-      {
-        type: 'input',
-        block_id: POST_BLOCK_IDS.time,
-        optional: true,
-        label: { type: 'plain_text', text: 'Time (hospital time zone)' },
-        element: { type: 'timepicker', action_id: POST_INPUT_IDS.time, initial_time: '09:00' },
-      },
-      {
-        type: 'input',
-        block_id: POST_BLOCK_IDS.text,
-        label: { type: 'plain_text', text: 'Text' },
-        element: {
-          type: 'plain_text_input',
-          action_id: POST_INPUT_IDS.text,
-          multiline: true,
-          placeholder: { type: 'plain_text', text: 'Flu shots are free this week #FluSeason' },
-        },
-      },
+        true,
+      ),
+      input(
+        POST_BLOCK_IDS.date,
+        'Date',
+        { type: 'datepicker', action_id: POST_INPUT_IDS.date, initial_date: initialDate },
+        true,
+      ),
+      input(
+        POST_BLOCK_IDS.time,
+        'Time (hospital time zone)',
+        { type: 'timepicker', action_id: POST_INPUT_IDS.time, initial_time: '09:00' },
+        true,
+      ),
+      input(POST_BLOCK_IDS.text, 'Text', {
+        type: 'plain_text_input',
+        action_id: POST_INPUT_IDS.text,
+        multiline: true,
+        placeholder: plain('Flu shots are free this week #FluSeason'),
+      }),
     ],
-  };
+  );
 }
 
 export function rejectModal(shortId: string, revision: number): View {
-  return {
-    type: 'modal',
-    callback_id: POST_CALLBACK_IDS.reject,
-    private_metadata: `${shortId}:${revision}`,
-    title: { type: 'plain_text', text: `Reject ${shortId}` },
-    submit: { type: 'plain_text', text: 'Reject' },
-    close: { type: 'plain_text', text: 'Back' },
-    blocks: [
-      {
-        type: 'input',
-        block_id: POST_BLOCK_IDS.reason,
-        label: { type: 'plain_text', text: 'Why? The author will see this.' },
-        element: {
-          type: 'plain_text_input',
-          action_id: POST_INPUT_IDS.reason,
-          multiline: true,
-          max_length: 500,
-        },
-      },
+  return postModal(
+    POST_CALLBACK_IDS.reject,
+    `${shortId}:${revision}`,
+    { title: `Reject ${shortId}`, submit: 'Reject', close: 'Back' },
+    [
+      input(POST_BLOCK_IDS.reason, 'Why? The author will see this.', {
+        type: 'plain_text_input',
+        action_id: POST_INPUT_IDS.reason,
+        multiline: true,
+        max_length: 500,
+      }),
     ],
-  };
+  );
 }
 
 export function editModal(shortId: string, revision: number, text: string, approved: boolean): View {
-  return {
-    type: 'modal',
-    callback_id: POST_CALLBACK_IDS.edit,
-    private_metadata: `${shortId}:${revision}`,
-    title: { type: 'plain_text', text: `Edit ${shortId}` },
-    submit: { type: 'plain_text', text: 'Save' },
-    close: { type: 'plain_text', text: 'Cancel' },
-    blocks: [
+  return postModal(
+    POST_CALLBACK_IDS.edit,
+    `${shortId}:${revision}`,
+    { title: `Edit ${shortId}`, submit: 'Save', close: 'Cancel' },
+    [
       ...(approved
         ? [
             {
@@ -119,17 +118,12 @@ export function editModal(shortId: string, revision: number, text: string, appro
             },
           ]
         : []),
-      {
-        type: 'input',
-        block_id: POST_BLOCK_IDS.text,
-        label: { type: 'plain_text', text: 'Text' },
-        element: {
-          type: 'plain_text_input',
-          action_id: POST_INPUT_IDS.text,
-          multiline: true,
-          initial_value: truncate(text, 3000),
-        },
-      },
+      input(POST_BLOCK_IDS.text, 'Text', {
+        type: 'plain_text_input',
+        action_id: POST_INPUT_IDS.text,
+        multiline: true,
+        initial_value: truncate(text, 3000),
+      }),
     ],
-  };
+  );
 }

@@ -5,6 +5,7 @@ import type { PostView } from '../../services/post-view';
 import { escapeMrkdwn, truncate } from '../text';
 import { formatLocal } from '../time';
 import type { SlackMessage } from './help';
+import { mrkdwnSections } from './sections';
 
 const STATUS_LABEL: Record<string, string> = {
   pending_approval: ':hourglass: waiting for approval',
@@ -34,15 +35,7 @@ export function queueMessage(posts: PostView[], timezone: string): SlackMessage 
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: `Post queue (${posts.length})` } },
   ];
-  let current = '';
-  for (const line of posts.map((p) => queueLine(p, timezone))) {
-    if (current !== '' && current.length + line.length > 2900) {
-      blocks.push({ type: 'section', text: { type: 'mrkdwn', text: current } });
-      current = '';
-    }
-    current = current === '' ? line : `${current}\n${line}`;
-  }
-  if (current !== '') blocks.push({ type: 'section', text: { type: 'mrkdwn', text: current } });
+  blocks.push(...mrkdwnSections(posts.map((p) => queueLine(p, timezone))));
   blocks.push({
     type: 'context',
     elements: [
