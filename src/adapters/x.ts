@@ -1,49 +1,18 @@
 /**
  * X mentions of the hospital's account through twitter-api-v2, with a `since_id` cursor (the newest mention stored).
- * twitter-api-v2 has no base-URL setting: when TWITTER_API_URL is not the real API, a client plugin rewrites each
- * request's URL and an http.Agent lets it speak plain HTTP (docs: test-seams.md). Other adapters and the publish
- * target may use `xClient` too.
+ * The client (and its TWITTER_API_URL redirect) comes from x-client.ts.
  */
-import http from 'node:http';
-import { ApiRequestError, ApiResponseError, type ITwitterApiClientPlugin, TwitterApi } from 'twitter-api-v2';
+import { ApiRequestError, ApiResponseError } from 'twitter-api-v2';
 import { z } from 'zod';
-import type { TwitterConfig } from '../config';
 import type { IncomingReview } from '../services/review-store';
 import { type RetryPolicy, SourceError, withRetries } from './http';
 import { waitFromHeaders, waitFromReset } from './retry';
 import type { FetchResult, ReviewSource } from './types';
+import { xClient } from './x-client';
 
-const REAL_API = /^https:\/\/(api|upload)\.(x|twitter)\.com/;
 /** With no cursor yet, read at most this many pages (100 each) of the newest mentions. */
 const FIRST_RUN_PAGES = 5;
 const MAX_PAGES = 50;
-
-/** A twitter-api-v2 client for the configured credentials, sent to TWITTER_API_URL when it is not the real API. */
-export function xClient(tw: TwitterConfig): TwitterApi {
-  const redirect = tw.apiUrl.replace(/\/+$/, '');
-  const isReal = REAL_API.test(redirect);
-  const plugins: ITwitterApiClientPlugin[] = isReal
-    ? []
-    : [
-        {
-          onBeforeRequestConfig({ params }) {
-            params.url = params.url.replace(REAL_API, redirect);
-          },
-        },
-      ];
-  return new TwitterApi(
-    {
-      appKey: tw.appKey,
-      appSecret: tw.appSecret,
-      accessToken: tw.accessToken,
-      accessSecret: tw.accessSecret,
-    },
-    {
-      plugins,
-      ...(redirect.startsWith('http:') ? { httpAgent: new http.Agent({ keepAlive: false }) } : {}),
-    },
-  );
-}
 
 /** Sorts twitter-api-v2's errors into the shared kinds, with the wait X asked for. */
 export function sortXError(err: unknown, what: string, now: Date): unknown {

@@ -5,7 +5,8 @@
 import { z } from 'zod';
 import { classifyGraphError } from '../adapters/facebook';
 import { fetchJson, type RetryPolicy } from '../adapters/http';
-import { xCall, xClient } from '../adapters/x';
+import { xCall } from '../adapters/x';
+import { xClient } from '../adapters/x-client';
 import type { Config } from '../config';
 
 export interface AudienceReading {
