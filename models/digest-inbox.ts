@@ -1,5 +1,5 @@
 import { type InferSchemaType, model, Schema, type Types } from 'mongoose';
-import { SENTIMENTS } from './review';
+import { reviewContentFields, reviewStatusFields } from './review';
 
 /**
  * The digest inbox: one document per review that no digest has carried yet, `_id` = the review's `_id`. It holds a
@@ -13,26 +13,8 @@ import { SENTIMENTS } from './review';
  */
 const digestInboxSchema = new Schema(
   {
-    source: { type: String, required: true },
-    externalId: { type: String, required: true },
-    facility: { type: String, default: null },
-    rating: { type: Number, default: null },
-    text: { type: String, default: '' },
-    /** The patient's name (sensitive, as on the review): hidden in channel digests by default, never logged. */
-    authorName: { type: String, default: null },
-    url: { type: String, default: null },
-    postedAt: { type: Date, required: true },
-    /** The edit time the copy reflects: a refresh applies only a newer edit (same guard as the review). */
-    sourceUpdatedAt: { type: Date, default: null },
-    ingestedAt: { type: Date, required: true },
-    sentiment: { type: String, enum: SENTIMENTS, required: true },
-    sentimentScore: { type: Number, required: true },
-    /** Status copy (the item card shows it and its buttons depend on it), kept by review actions. */
-    status: { type: String, default: 'new' },
-    assignedTo: { type: String, default: null },
-    assignedAt: { type: Date, default: null },
-    handledBy: { type: String, default: null },
-    handledAt: { type: Date, default: null },
+    ...reviewContentFields,
+    ...reviewStatusFields,
   },
   { versionKey: false },
 );

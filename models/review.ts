@@ -11,30 +11,40 @@ export const SENTIMENTS = ['positive', 'neutral', 'negative'] as const;
  * the digest inbox (models/digest-inbox.ts) until a digest posts it; models/digest-log.ts records what each digest
  * carried.
  */
+/** What a review says and where it came from: shared with its copy in the digest inbox (models/digest-inbox.ts). */
+export const reviewContentFields = {
+  source: { type: String, required: true },
+  externalId: { type: String, required: true },
+  facility: { type: String, default: null },
+  rating: { type: Number, min: 1, max: 5, default: null },
+  text: { type: String, default: '' },
+  /** The patient's name. Sensitive: hidden in channel digests by default, never posted publicly, never logged. */
+  authorName: { type: String, default: null },
+  url: { type: String, default: null },
+  postedAt: { type: Date, required: true },
+  /** When the source last changed it (e.g. Google updateTime); edits update the item without making it new. */
+  sourceUpdatedAt: { type: Date, default: null },
+  ingestedAt: { type: Date, required: true },
+  sentiment: { type: String, enum: SENTIMENTS, required: true },
+  sentimentScore: { type: Number, required: true },
+} as const;
+
+/** Who is dealing with it: shared with the inbox copy, whose item card shows the status. */
+export const reviewStatusFields = {
+  status: { type: String, enum: REVIEW_STATUSES, default: 'new' },
+  assignedTo: { type: String, default: null },
+  assignedAt: { type: Date, default: null },
+  handledBy: { type: String, default: null },
+  handledAt: { type: Date, default: null },
+} as const;
+
 const reviewSchema = new Schema(
   {
-    source: { type: String, required: true },
-    externalId: { type: String, required: true },
-    facility: { type: String, default: null },
-    rating: { type: Number, min: 1, max: 5, default: null },
-    text: { type: String, default: '' },
-    /** The patient's name. Sensitive: hidden in channel digests by default, never posted publicly, never logged. */
-    authorName: { type: String, default: null },
-    url: { type: String, default: null },
-    postedAt: { type: Date, required: true },
-    /** When the source last changed it (e.g. Google updateTime); edits update the item without making it new. */
-    sourceUpdatedAt: { type: Date, default: null },
-    ingestedAt: { type: Date, required: true },
+    ...reviewContentFields,
     /** Local (SMX_TIMEZONE) calendar day and ISO week of `ingestedAt`, for grouping. */
     localDay: { type: String, required: true },
     localWeek: { type: String, required: true },
-    sentiment: { type: String, enum: SENTIMENTS, required: true },
-    sentimentScore: { type: Number, required: true },
-    status: { type: String, enum: REVIEW_STATUSES, default: 'new' },
-    assignedTo: { type: String, default: null },
-    assignedAt: { type: Date, default: null },
-    handledBy: { type: String, default: null },
-    handledAt: { type: Date, default: null },
+    ...reviewStatusFields,
     /** The first assign/handle, for the "time to first action on negatives" metric. */
     firstActionAt: { type: Date, default: null },
   },
