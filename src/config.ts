@@ -126,6 +126,16 @@ const schema = z.object({
     (v) => v === undefined || IANAZone.isValidZone(v),
     'SMX_TIMEZONE must be an IANA time zone name, e.g. SMX_TIMEZONE=Asia/Kolkata',
   ),
+  SMX_DATE_ORDER: optionalString.transform((v, ctx) => {
+    const value = v?.toLowerCase();
+    if (value === undefined || value === 'dmy' || value === 'mdy') return value;
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        'SMX_DATE_ORDER must be dmy (05/12 = 5 December) or mdy (05/12 = May 12), or unset to follow SMX_TIMEZONE',
+    });
+    return z.NEVER;
+  }),
   LOG_LEVEL: optionalString.refine(
     (v) => v === undefined || (LOG_LEVELS as readonly string[]).includes(v),
     `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`,
@@ -176,6 +186,18 @@ const schema = z.object({
     'SMX_FACILITY_CHANNELS=North Clinic=C0123,City Hospital=C0456',
   ),
   SMX_DIGEST_SHOW_NAMES: bool('SMX_DIGEST_SHOW_NAMES', false),
+  SMX_DIGEST_BACKFILL_DAYS: optionalString.transform((v, ctx) => {
+    const n = Number(v ?? '7');
+    if (!Number.isInteger(n) || n < 1 || n > 365) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'SMX_DIGEST_BACKFILL_DAYS must be a whole number of days from 1 to 365, e.g. SMX_DIGEST_BACKFILL_DAYS=7',
+      });
+      return z.NEVER;
+    }
+    return n;
+  }),
 
   // Posts (issue: scheduling, approval, publishing)
   SMX_APPROVALS_CHANNEL: optionalString,
@@ -189,6 +211,14 @@ const schema = z.object({
 });
 
 export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** How `05/12` is read: day/month (most of the world) or month/day (the Americas). */
+export type DateOrder = 'dmy' | 'mdy';
+
+/** The date order a time zone's country writes in, for when SMX_DATE_ORDER is unset. */
+export function dateOrderForZone(timezone: string): DateOrder {
+  return /^(America|US|Canada)\//.test(timezone) || timezone === 'Pacific/Honolulu' ? 'mdy' : 'dmy';
+}
 
 export interface GoogleConfig {
   clientId: string;
@@ -227,6 +257,8 @@ export interface Config {
   mongodbUri: string | undefined;
   dataDir: string;
   timezone: string;
+  /** How numeric dates such as `05/12` are read (SMX_DATE_ORDER, defaulting from the time zone). */
+  dateOrder: DateOrder;
   logLevel: LogLevel;
   logFormat: 'json' | 'pretty';
   /** Undefined when the source/target has no credentials: it is off, not an error. */
@@ -240,6 +272,8 @@ export interface Config {
     channel: string | undefined;
     facilityChannels: Record<string, string>;
     showNames: boolean;
+    /** On a source's first fetch (or a big import), only items posted this many days back go into the digest. */
+    backfillDays: number;
   };
   posts: {
     approvalsChannel: string | undefined;
@@ -320,6 +354,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       mongodbUri: e.MONGODB_URI,
       dataDir: path.resolve(cwd, e.SMX_DATA_DIR ?? '.smx'),
       timezone: e.SMX_TIMEZONE ?? 'UTC',
+      dateOrder: e.SMX_DATE_ORDER ?? dateOrderForZone(e.SMX_TIMEZONE ?? 'UTC'),
       logLevel: (e.LOG_LEVEL ?? 'info') as LogLevel,
       logFormat: (e.LOG_FORMAT ?? 'json') as 'json' | 'pretty',
       google: g
@@ -357,6 +392,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
         channel: e.SMX_DIGEST_CHANNEL,
         facilityChannels: Object.fromEntries(e.SMX_FACILITY_CHANNELS.map((p) => [p.key, p.value])),
         showNames: e.SMX_DIGEST_SHOW_NAMES,
+        backfillDays: e.SMX_DIGEST_BACKFILL_DAYS,
       },
       posts: {
         approvalsChannel: e.SMX_APPROVALS_CHANNEL,

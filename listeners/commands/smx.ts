@@ -30,12 +30,12 @@ export const smxCommand =
     const log = ctx.logger.child({ command: 'smx', subcommand: name || 'help', user: command.user_id });
     try {
       if (name === '') {
-        await respond({ response_type: 'ephemeral', ...renderHelp() });
+        await respond({ response_type: 'ephemeral', ...renderHelp(ctx.config) });
         return;
       }
       const sub = findSubcommand(name);
       if (!sub) {
-        await respond({ response_type: 'ephemeral', ...renderHelp(UNKNOWN_SUBCOMMAND(name)) });
+        await respond({ response_type: 'ephemeral', ...renderHelp(ctx.config, UNKNOWN_SUBCOMMAND(name)) });
         return;
       }
       await sub.run({ ctx, args, command, respond, client });

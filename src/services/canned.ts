@@ -77,7 +77,12 @@ export async function useCanned(
     ctx,
     to?.[1]?.split(',').filter((w) => w !== ''),
   );
-  const when = parseWhen(to ? whenText.trim().slice(to[0].length) : whenText, ctx.now(), ctx.config.timezone);
+  const when = parseWhen(
+    to ? whenText.trim().slice(to[0].length) : whenText,
+    ctx.now(),
+    ctx.config.timezone,
+    ctx.config.dateOrder,
+  );
   const post = await createPost(ctx, client, {
     authorId: actor,
     targets,

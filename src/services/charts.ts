@@ -6,6 +6,7 @@ import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import type { TopLevelSpec } from 'vega-lite';
 import * as vl from 'vega-lite';
+import { targetLabel } from '../adapters/targets';
 import { fmt1 } from '../slack/blocks/metrics';
 import type { WeeklySeries } from './metrics';
 
@@ -46,6 +47,25 @@ function weekLabel(week: string): string {
   return week.replace(/^\d{4}-/, '');
 }
 
+/** A line across the middle of a chart with nothing to draw, so empty axes never pass for a real chart. */
+function emptyNote(text: string) {
+  return {
+    data: { values: [{ note: text }] },
+    mark: { type: 'text' as const, fontSize: 18, color: '#555555' },
+    encoding: {
+      text: { field: 'note', type: 'nominal' as const },
+      x: { value: 280 },
+      y: { value: 130 },
+    },
+  };
+}
+
+function weekRange(weeks: readonly string[]): string {
+  const first = weeks[0];
+  const last = weeks[weeks.length - 1];
+  return first && last ? ` (${weekLabel(first)}–${weekLabel(last)})` : '';
+}
+
 function change(last: number | null, before: number | null, show: (n: number) => string): string {
   if (last === null) return 'no data';
   if (before === null) return show(last);
@@ -61,6 +81,7 @@ export async function ratingVolumeChart(series: WeeklySeries): Promise<Chart> {
     count: r.count,
     rating: r.avgRating,
   }));
+  const empty = series.reviews.every((r) => r.count === 0);
   const spec: TopLevelSpec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title: 'Reviews and feedback per week, with the average rating',
@@ -80,15 +101,17 @@ export async function ratingVolumeChart(series: WeeklySeries): Promise<Chart> {
           y: { field: 'rating', type: 'quantitative', title: 'Average rating', scale: { domain: [1, 5] } },
         },
       },
+      ...(empty ? [emptyNote('No reviews or feedback in these weeks')] : []),
     ],
     resolve: { scale: { y: 'independent' } },
   };
   const last = series.reviews[series.reviews.length - 1];
   const before = series.reviews[series.reviews.length - 2];
-  const altText =
-    `Reviews and feedback per week over ${series.weeks.length} weeks; in week ${weekLabel(last?.week ?? '')}: ` +
-    `${change(last?.count ?? null, before?.count ?? null, (n) => String(n))}; ` +
-    `average rating ${change(last?.avgRating ?? null, before?.avgRating ?? null, fmt1)}.`;
+  const altText = empty
+    ? `No reviews or feedback in these ${series.weeks.length} weeks${weekRange(series.weeks)}.`
+    : `Reviews and feedback per week over ${series.weeks.length} weeks; in week ${weekLabel(last?.week ?? '')}: ` +
+      `${change(last?.count ?? null, before?.count ?? null, (n) => String(n))}; ` +
+      `average rating ${change(last?.avgRating ?? null, before?.avgRating ?? null, fmt1)}.`;
   return {
     filename: 'reviews-per-week.png',
     title: 'Reviews and rating per week',
@@ -99,11 +122,20 @@ export async function ratingVolumeChart(series: WeeklySeries): Promise<Chart> {
 
 /** Posts per week per target (bars) against each target's cadence band (shaded min–max). */
 export async function postsCadenceChart(series: WeeklySeries): Promise<Chart> {
-  const values = series.posts.map((p) => ({ week: weekLabel(p.week), target: p.target, count: p.count }));
+  const values = series.posts.map((p) => ({
+    week: weekLabel(p.week),
+    target: targetLabel(p.target),
+    count: p.count,
+  }));
   const targets = [...new Set(series.posts.map((p) => p.target))];
+  const empty = series.posts.every((p) => p.count === 0);
   const bands = targets
     .filter((t) => series.cadence[t])
-    .map((t) => ({ target: t, min: series.cadence[t]?.min ?? 0, max: series.cadence[t]?.max ?? 0 }));
+    .map((t) => ({
+      target: targetLabel(t),
+      min: series.cadence[t]?.min ?? 0,
+      max: series.cadence[t]?.max ?? 0,
+    }));
   const spec: TopLevelSpec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title: 'Posts per week against the cadence goal (shaded)',
@@ -134,18 +166,22 @@ export async function postsCadenceChart(series: WeeklySeries): Promise<Chart> {
           color: { field: 'target', type: 'nominal' },
         },
       },
+      ...(empty ? [emptyNote('No posts published in these weeks')] : []),
     ],
   };
   const lastWeek = series.weeks[series.weeks.length - 1] ?? '';
   const parts = targets.map((t) => {
     const n = series.posts.find((p) => p.target === t && p.week === lastWeek)?.count ?? 0;
     const goal = series.cadence[t];
-    if (!goal) return `${t} ${n}`;
+    const name = targetLabel(t);
+    if (!goal) return `${name} ${n}`;
     const band = goal.min === goal.max ? `${goal.min}` : `${goal.min}–${goal.max}`;
     const verdict = n < goal.min ? 'below plan' : n > goal.max ? 'above plan' : 'on plan';
-    return `${t} ${n} (goal ${band}, ${verdict})`;
+    return `${name} ${n} (goal ${band}, ${verdict})`;
   });
-  const altText = `Posts per week over ${series.weeks.length} weeks; in week ${weekLabel(lastWeek)}: ${parts.join('; ')}.`;
+  const altText = empty
+    ? `No posts published in these ${series.weeks.length} weeks${weekRange(series.weeks)}.`
+    : `Posts per week over ${series.weeks.length} weeks; in week ${weekLabel(lastWeek)}: ${parts.join('; ')}.`;
   return {
     filename: 'posts-per-week.png',
     title: 'Posts per week vs cadence',

@@ -107,7 +107,7 @@ export function parseScheduleArgs(ctx: SmxContext, args: string): ScheduleReques
     head = head.slice(to[0].length);
   }
   const targets = resolveTargets(ctx, words);
-  const when = parseWhen(head, ctx.now(), ctx.config.timezone);
+  const when = parseWhen(head, ctx.now(), ctx.config.timezone, ctx.config.dateOrder);
   if (text === '') throw new SmxError('BAD_INPUT', POST_MESSAGES.emptyText);
   return { targets, when, text };
 }
@@ -513,7 +513,7 @@ export async function reschedulePost(
   if (!['pending_approval', 'approved'].includes(post.status)) {
     throw new SmxError('CONFLICT', POST_MESSAGES.cannotChange(post.shortId, post.status, 'rescheduled'));
   }
-  const when = parseWhen(whenText, ctx.now(), ctx.config.timezone);
+  const when = parseWhen(whenText, ctx.now(), ctx.config.timezone, ctx.config.dateOrder);
   const now = ctx.now();
   const set = { scheduledAt: when.now ? now : when.at, publishNow: when.now };
   await Post.updateOne({ _id: post.id }, { $set: set });

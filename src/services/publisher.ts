@@ -16,7 +16,7 @@ import { type DEFAULT_RETRY, PublishError, withRetries } from '../adapters/targe
 import type { SmxContext } from '../context';
 import { SmxError } from '../errors';
 import { publishResultMessage } from '../slack/blocks/approval-card';
-import { localDay, localWeek } from '../slack/time';
+import { formatLocal, localDay, localWeek } from '../slack/time';
 import { isApprover } from './approvers';
 import { audit } from './audit';
 import { getClaim, isDuplicateKey, releaseClaim, tryClaim } from './claims';
@@ -184,7 +184,7 @@ async function publishTarget(
     if (!(await tryClaim(noticeKey, ctx.instanceId, now))) return;
     const outcome: ClaimNote = {
       status: 'needs_check',
-      error: `a publisher (${claim.owner.split(':')[0]}) claimed it at ${new Date(claim.claimedAt).toISOString()} and never recorded an outcome`,
+      error: `a publisher (${claim.owner.split(':')[0]}) started sending it at ${formatLocal(new Date(claim.claimedAt), ctx.config.timezone, now)} and never recorded an outcome`,
     };
     await recordResult(ctx, post, targetName, outcome);
     await audit({

@@ -1,9 +1,10 @@
 /**
- * Reads the `<when>` of `/smx schedule` ("now", "in 2 hours", "tomorrow 9am", "2026-12-01 09:00") in the hospital's
- * time zone. Every mistake gets a specific answer that shows how to write it right.
+ * Reads the `<when>` of `/smx schedule` ("now", "in 2 hours", "tomorrow 9am", "2026-12-01 09:00", "05/12 9am") in
+ * the hospital's time zone and date order. Every mistake gets a specific answer that shows how to write it right.
  */
 import * as chrono from 'chrono-node';
 import { DateTime } from 'luxon';
+import type { DateOrder } from '../config';
 import { SmxError } from '../errors';
 import { formatLocal } from '../slack/time';
 
@@ -23,6 +24,7 @@ const VOCABULARY = [
   'today',
   'tonight',
   'tomorrow',
+  'after',
   'next',
   'this',
   'in',
@@ -118,13 +120,28 @@ export function exampleAbsolute(now: Date, timezone: string): string {
     .toFormat('yyyy-MM-dd HH:mm');
 }
 
+/** chrono's British parser reads `05/12` as 5 December, its casual (American) one as May 12. */
+const PARSERS: Record<DateOrder, chrono.Chrono> = { dmy: chrono.en.GB, mdy: chrono.casual };
+
+/** 5 December at 9am written the way the hospital writes dates, for help examples. */
+export function numericDateExample(order: DateOrder): string {
+  return order === 'dmy' ? '05/12 9am' : '12/05 9am';
+}
+
 function parseOnce(
-  input: string,
+  rawInput: string,
   now: Date,
   timezone: string,
+  order: DateOrder,
 ): { at: Date; certainHour: boolean } | undefined {
-  const offset = DateTime.fromJSDate(now, { zone: timezone }).offset;
-  const results = chrono.parse(input, { instant: now, timezone: offset }, { forwardDate: true });
+  const local = DateTime.fromJSDate(now, { zone: timezone });
+  const offset = local.offset;
+  // chrono reads only "tomorrow" out of "day after tomorrow" (and mistakes the zone for "the day after tomorrow").
+  const input = rawInput.replace(
+    /\b(the\s+)?day\s+after\s+tomorrow\b/i,
+    local.plus({ days: 2 }).toISODate() as string,
+  );
+  const results = PARSERS[order].parse(input, { instant: now, timezone: offset }, { forwardDate: true });
   if (results.length !== 1) return undefined;
   const r = results[0];
   if (!r) return undefined;
@@ -153,29 +170,33 @@ function parseOnce(
 }
 
 /** Parses `<when>`; throws SmxError('BAD_INPUT') with a specific, example-bearing message. */
-export function parseWhen(raw: string, now: Date, timezone: string): When {
+export function parseWhen(raw: string, now: Date, timezone: string, order: DateOrder = 'dmy'): When {
   const input = raw.trim();
   const example = exampleAbsolute(now, timezone);
   if (input === '') throw new SmxError('BAD_INPUT', WHEN_MESSAGES.missing(example));
   if (/^(now|asap|right now|immediately)$/i.test(input)) return { at: now, now: true };
   const shown = input.length > 60 ? `${input.slice(0, 57)}…` : input;
-  const parsed = parseOnce(input, now, timezone);
+  const parsed = parseOnce(input, now, timezone, order);
   if (!parsed) {
     const corrected = correctSpelling(input);
     const suggestion =
-      corrected !== input && parseOnce(corrected, now, timezone) ? corrected : 'tomorrow 9am';
+      corrected !== input && parseOnce(corrected, now, timezone, order) ? corrected : 'tomorrow 9am';
     throw new SmxError('BAD_INPUT', WHEN_MESSAGES.unreadable(shown, suggestion, example));
   }
   if (!parsed.certainHour) throw new SmxError('BAD_INPUT', WHEN_MESSAGES.noTimeOfDay(shown));
   const { at } = parsed;
   if (at.getTime() < now.getTime() - PAST_GRACE_MS) {
-    throw new SmxError('BAD_INPUT', WHEN_MESSAGES.past(shown, formatLocal(at, timezone)));
+    throw new SmxError('BAD_INPUT', WHEN_MESSAGES.past(shown, formatLocal(at, timezone, now)));
   }
   const limit = DateTime.fromJSDate(now, { zone: timezone }).plus({ days: MAX_AHEAD_DAYS });
   if (at.getTime() > limit.toMillis()) {
     throw new SmxError(
       'BAD_INPUT',
-      WHEN_MESSAGES.tooFar(shown, formatLocal(at, timezone), formatLocal(limit.toJSDate(), timezone)),
+      WHEN_MESSAGES.tooFar(
+        shown,
+        formatLocal(at, timezone, now),
+        formatLocal(limit.toJSDate(), timezone, now),
+      ),
     );
   }
   return { at: at.getTime() < now.getTime() ? now : at, now: false };

@@ -1,9 +1,19 @@
 import { DateTime } from 'luxon';
 
-/** "Tue 2 Dec, 09:00 IST": the hospital's local time with the zone named. */
-export function formatLocal(date: Date, timezone: string): string {
+/**
+ * "Tue 2 Dec, 09:00 IST": the hospital's local time with the zone named; the year is added when it is not the
+ * current one ("Wed 12 May 2027, 09:00 IST"), so a date a year off can never pass for this year's.
+ */
+export function formatLocal(date: Date, timezone: string, now: Date = new Date()): string {
   const dt = DateTime.fromJSDate(date, { zone: timezone }).setLocale('en-GB');
-  return `${dt.toFormat('ccc d LLL, HH:mm')} ${zoneAbbrev(dt)}`;
+  const year = dt.year === DateTime.fromJSDate(now, { zone: timezone }).year ? '' : ' yyyy';
+  return `${dt.toFormat(`ccc d LLL${year}, HH:mm`)} ${zoneAbbrev(dt)}`;
+}
+
+/** "Tue 22:34 IST": a short local time with the zone, for decision stamps on cards. */
+export function formatShort(date: Date, timezone: string): string {
+  const dt = DateTime.fromJSDate(date, { zone: timezone }).setLocale('en-GB');
+  return `${dt.toFormat('ccc HH:mm')} ${zoneAbbrev(dt)}`;
 }
 
 /** "Tue 2 Dec 2026": a local date. */

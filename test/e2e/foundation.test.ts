@@ -1,3 +1,4 @@
+import { exampleOf } from '../../listeners/commands/smx/help';
 import { subcommands } from '../../listeners/commands/smx/index';
 import { Claim } from '../../models/claim';
 import { FORM, startTestApp, type TestApp, visibleText } from '../support/app';
@@ -29,7 +30,7 @@ describe('the /smx app over HTTP', () => {
     const text = visibleText(body);
     for (const s of subcommands) {
       expect(text).toContain(`*${s.name}*`);
-      expect(text).toContain(s.example);
+      expect(text).toContain(exampleOf(s, t.ctx.config));
     }
   });
 

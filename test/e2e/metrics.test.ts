@@ -1,3 +1,4 @@
+import { GOAL_UNSET } from '../../listeners/commands/smx/goals';
 import { AudienceSnapshot } from '../../models/audience-snapshot';
 import { Audit } from '../../models/audit';
 import { Goal } from '../../models/goal';
@@ -5,9 +6,12 @@ import { Visit } from '../../models/visit';
 import { signWebhook } from '../../src/http/signed-webhook';
 import { clearApproverCache } from '../../src/services/approvers';
 import { pngSize } from '../../src/services/charts';
+import { FACILITY_MESSAGES } from '../../src/services/facilities';
 import { GOAL_MESSAGES } from '../../src/services/goals';
 import { computeMetrics } from '../../src/services/metrics';
+import { METRICS_ARG_MESSAGES } from '../../src/services/metrics-args';
 import { SHARE_REFUSED } from '../../src/services/report';
+import { VISITS_MESSAGES } from '../../src/services/visits';
 import { startTestApp, type TestApp, visibleText } from '../support/app';
 import { useTestDatabase } from '../support/db';
 import { at, seedPosts, seedPublications, seedReviews } from '../support/metrics-seed';
@@ -28,6 +32,8 @@ describe('/smx metrics, goals and visits over HTTP', () => {
         FACEBOOK_PAGE_TOKEN: 'page-token',
         SMX_APPROVERS: 'U0BOSS,S0LEADS',
         SMX_WEBHOOK_SECRET: SECRET,
+        // A configured facility with no reviews or visits yet.
+        SMX_FACILITY_CHANNELS: 'Nowhere Clinic=C0NOWHERE',
       },
     });
     t.slack.usergroups.set('S0LEADS', ['U0LEAD']);
@@ -261,8 +267,8 @@ describe('/smx metrics, goals and visits over HTTP', () => {
   test('/smx goals shows the defaults', async () => {
     const { responses } = await t.command('goals');
     const text = visibleText(responses[0]?.body);
-    expect(text).toContain('Cadence facebook: 1–2 posts a week');
-    expect(text).toContain('Cadence x: 3 posts a week');
+    expect(text).toContain('Cadence Facebook: 1–2 posts a week');
+    expect(text).toContain('Cadence X: 3 posts a week');
     expect(text).toContain('Feedback rate: 10 % of patient visits');
     expect(text).toContain('within 24 h');
   });
@@ -276,7 +282,7 @@ describe('/smx metrics, goals and visits over HTTP', () => {
 
   test('an approver (directly or via a user group) changes goals, audited; metrics use them', async () => {
     let res = await t.command('goals set cadence x 2-4/week', { user: 'U0BOSS' });
-    expect(visibleText(res.responses[0]?.body)).toContain('Goal updated: cadence x 2–4 a week');
+    expect(visibleText(res.responses[0]?.body)).toContain('Goal updated: cadence X 2–4 a week');
     res = await t.command('goals set feedback-rate 5%', { user: 'U0LEAD' });
     expect(visibleText(res.responses[0]?.body)).toContain('Goal updated: feedback rate 5 %');
     res = await t.command('goals set response-time 2d', { user: 'U0LEAD' });
@@ -300,13 +306,13 @@ describe('/smx metrics, goals and visits over HTTP', () => {
   });
 
   test('/smx visits records a month (replacing), with facility; bad input gets the usage', async () => {
-    let res = await t.command('visits 1,200 2026-12 North Clinic');
+    let res = await t.command('visits 1,200 2026-09 North Clinic');
     expect(visibleText(res.responses[0]?.body)).toContain(
-      'Recorded 1,200 patient visits for 2026-12 at North Clinic',
+      'Recorded 1,200 patient visits for 2026-09 at North Clinic',
     );
-    res = await t.command('visits 1300 2026-12 North Clinic');
+    res = await t.command('visits 1300 Sep 2026 north clinic');
     expect(visibleText(res.responses[0]?.body)).toContain('replacing 1,200');
-    expect(await Visit.find({ month: '2026-12' }).lean()).toMatchObject([
+    expect(await Visit.find({ month: '2026-09' }).lean()).toMatchObject([
       { facility: 'North Clinic', count: 1300, updatedBy: 'U0STAFF' },
     ]);
     res = await t.command('visits 50');
@@ -315,7 +321,72 @@ describe('/smx metrics, goals and visits over HTTP', () => {
     res = await t.command('visits lots');
     expect(visibleText(res.responses[0]?.body)).toContain('Usage: `/smx visits <count>');
     res = await t.command('visits 10 2026-13');
-    expect(visibleText(res.responses[0]?.body)).toContain('month must be YYYY-MM');
+    expect(visibleText(res.responses[0]?.body)).toBe(VISITS_MESSAGES.badMonth('2026-13'));
+    await Visit.deleteMany({ month: '2026-09' });
+  });
+
+  test('visits: a month written out, absurd months and counts, and unknown facilities are refused in words', async () => {
+    const say = async (text: string) => visibleText((await t.command(text)).responses[0]?.body);
+    // "Nov-2026" is a month, never a facility called "Nov-2026".
+    expect(await say('visits 1200 Nov-2026')).toContain(
+      'Recorded 1,200 patient visits for 2026-11 (whole hospital)',
+    );
+    expect(await say('visits 1200 1999-01')).toBe(
+      VISITS_MESSAGES.monthOutOfRange('1999-01', '2016-11', '2026-11'),
+    );
+    expect(await say('visits 1200 2026-12')).toBe(
+      VISITS_MESSAGES.monthOutOfRange('2026-12', '2016-11', '2026-11'),
+    );
+    expect(await say('visits 1200 Nov-26')).toBe(VISITS_MESSAGES.badMonth('Nov-26'));
+    expect(await say('visits 99999999 2026-11')).toContain(
+      'the count must be at most 10,000,000 visits a month — check it for a typo. Usage:',
+    );
+    expect(await say('visits 12.5 2026-11')).toContain('the count must be a whole number of visits');
+    expect(await say('visits 300 2026-11 Nroth Clinic')).toBe(
+      FACILITY_MESSAGES.unknown(
+        'Nroth Clinic',
+        ['North Clinic', 'Nowhere Clinic'],
+        '/smx visits 300 2026-11',
+      ),
+    );
+    expect(await Visit.countDocuments({ facility: 'Nroth Clinic' })).toBe(0);
+    expect(await Visit.findById('2026-11|').lean()).toMatchObject({ count: 1200 });
+    await Visit.updateOne({ _id: '2026-11|' }, { $set: { count: 300 } });
+  });
+
+  test('metrics: a mistyped period or unknown facility is refused with the valid choices', async () => {
+    const say = async (text: string) => visibleText((await t.command(text)).responses[0]?.body);
+    expect(await say('metrics 14d')).toBe(METRICS_ARG_MESSAGES.badPeriod('14d'));
+    expect(await say('metrics yesterday')).toBe(METRICS_ARG_MESSAGES.badPeriod('yesterday'));
+    expect(await say('metrics this-month South Wing')).toBe(
+      FACILITY_MESSAGES.unknown('South Wing', ['North Clinic', 'Nowhere Clinic'], '/smx metrics this-month'),
+    );
+    // Known facilities match whatever the case; "last month" with a space is last-month.
+    expect(await say('metrics last month north clinic')).toContain('last month');
+  });
+
+  test('goals: an unknown cadence target is refused; unset returns a goal to its default', async () => {
+    const say = async (text: string) =>
+      visibleText((await t.command(text, { user: 'U0BOSS' })).responses[0]?.body);
+    expect(await say('goals set cadence instagram 3/week')).toBe(GOAL_MESSAGES.unknownTarget('instagram'));
+    expect(await Goal.countDocuments()).toBe(0);
+    expect(await say('goals set cadence twitter 5/week')).toContain('Goal updated: cadence X 5 a week');
+    expect(await say('goals unset cadence x')).toBe(GOAL_UNSET('the X cadence'));
+    expect(await say('goals unset cadence x')).toBe(GOAL_MESSAGES.notSet('the X cadence'));
+    // A cadence an older version stored for a target smx never publishes to is ignored, and can be removed.
+    await Goal.create({ _id: 'cadence:instagram', value: 3, max: 3, updatedBy: 'U0BOSS', updatedAt: NOW });
+    expect(await say('goals')).not.toContain('instagram');
+    expect(await say('goals unset cadence instagram')).toBe(GOAL_UNSET('the instagram cadence'));
+    expect(await say('goals unset everything')).toBe(GOAL_MESSAGES.unsetUsage);
+    expect(
+      await Audit.find({ entity: 'goal', action: 'unset' }).sort({ at: 1, _id: 1 }).lean(),
+    ).toMatchObject([
+      { entityId: 'cadence:x', actor: 'U0BOSS', before: { value: 5 } },
+      { entityId: 'cadence:instagram', actor: 'U0BOSS' },
+    ]);
+    expect(await Goal.countDocuments()).toBe(0);
+    const staff = await t.command('goals unset feedback-rate', { user: 'U0STAFF' });
+    expect(visibleText(staff.responses[0]?.body)).toBe(GOAL_MESSAGES.notApprover);
   });
 
   describe('POST /hooks/visits', () => {

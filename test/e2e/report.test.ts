@@ -73,7 +73,7 @@ describe('weekly metrics report', () => {
     // alt text states the finding
     const comment = String(completes[0]?.args.initial_comment ?? '');
     expect(comment).toContain('Reviews and feedback per week over 8 weeks; in week W48: 3, up from 1');
-    expect(comment).toContain('facebook 2 (goal 1–2, on plan); x 1 (goal 3, below plan)');
+    expect(comment).toContain('Facebook 2 (goal 1–2, on plan); X 1 (goal 3, below plan)');
     expect(slack.violations).toEqual([]);
 
     // a later tick in the same week does nothing

@@ -25,6 +25,25 @@ describe('config', () => {
     expect(r.config.digest.showNames).toBe(false);
   });
 
+  test('the date order follows the time zone unless SMX_DATE_ORDER says otherwise', () => {
+    const order = (env: Record<string, string>) => {
+      const r = loadConfig({ ...base, ...env });
+      return r.ok ? r.config.dateOrder : r.problems.join('\n');
+    };
+    expect(order({ SMX_TIMEZONE: 'Asia/Kolkata' })).toBe('dmy');
+    expect(order({ SMX_TIMEZONE: 'Europe/London' })).toBe('dmy');
+    expect(order({ SMX_TIMEZONE: 'Australia/Sydney' })).toBe('dmy');
+    expect(order({ SMX_TIMEZONE: 'America/Chicago' })).toBe('mdy');
+    expect(order({ SMX_TIMEZONE: 'America/Chicago', SMX_DATE_ORDER: 'DMY' })).toBe('dmy');
+    expect(order({ SMX_DATE_ORDER: 'ymd' })).toMatch(/SMX_DATE_ORDER must be dmy/);
+    const r = loadConfig(base);
+    expect(r.ok && r.config.digest.backfillDays).toBe(7);
+    expect(r.ok && r.config.facebook).toBeUndefined();
+    expect(problems({ SMX_DIGEST_BACKFILL_DAYS: 'week' }).join('\n')).toMatch(
+      /SMX_DIGEST_BACKFILL_DAYS must be/,
+    );
+  });
+
   test('every missing or invalid variable is reported at once, with how to fix it', () => {
     const list = problems({ SMX_TIMEZONE: 'Mars/Olympus', PORT: 'eighty', LOG_LEVEL: 'loud' });
     expect(list.join('\n')).toMatch(/SLACK_BOT_TOKEN is missing/);

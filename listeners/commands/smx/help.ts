@@ -1,3 +1,4 @@
+import type { Config } from '../../../src/config';
 import { helpMessage } from '../../../src/slack/blocks/help';
 import type { Subcommand } from './types';
 
@@ -8,9 +9,13 @@ export function setHelpEntries(list: () => readonly Subcommand[]): void {
   entries = list;
 }
 
-export function renderHelp(intro?: string) {
+export function exampleOf(s: Subcommand, config: Config): string {
+  return typeof s.example === 'function' ? s.example(config) : s.example;
+}
+
+export function renderHelp(config: Config, intro?: string) {
   return helpMessage(
-    entries().map((s) => ({ name: s.name, summary: s.summary, example: s.example })),
+    entries().map((s) => ({ name: s.name, summary: s.summary, example: exampleOf(s, config) })),
     intro,
   );
 }
@@ -19,7 +24,7 @@ export const help: Subcommand = {
   name: 'help',
   summary: 'Show every smx command with an example.',
   example: '/smx help',
-  async run({ respond }) {
-    await respond({ response_type: 'ephemeral', ...renderHelp() });
+  async run({ ctx, respond }) {
+    await respond({ response_type: 'ephemeral', ...renderHelp(ctx.config) });
   },
 };

@@ -1,4 +1,5 @@
-import { computeMetrics, parseMetricsArgs, weeklySeries } from '../../../src/services/metrics';
+import { computeMetrics, weeklySeries } from '../../../src/services/metrics';
+import { parseMetricsCommand } from '../../../src/services/metrics-args';
 import { shareMetrics } from '../../../src/services/report';
 import { metricsMessage } from '../../../src/slack/blocks/metrics';
 import type { Subcommand } from './types';
@@ -11,7 +12,7 @@ export const metrics: Subcommand = {
     'Are we on plan? Posts vs cadence, reviews, feedback rate, response times, audience (7d|30d|90d|this-month|last-month; add a facility; add share to post it here with charts).',
   example: '/smx metrics this-month share',
   async run({ ctx, args, command, respond, client }) {
-    const parsed = parseMetricsArgs(args);
+    const parsed = await parseMetricsCommand(ctx.config, args);
     const report = await computeMetrics(ctx, parsed.period, parsed.facility);
     const message = metricsMessage(report, ctx.now());
     if (!parsed.share) {

@@ -1,5 +1,6 @@
 import type { RespondFn, SlashCommand } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
+import type { Config } from '../../../src/config';
 import type { SmxContext } from '../../../src/context';
 
 export interface SubcommandInput {
@@ -20,7 +21,10 @@ export interface Subcommand {
   aliases?: readonly string[];
   /** One line for `/smx help`. */
   summary: string;
-  /** A complete example a user can copy, e.g. `/smx schedule tomorrow 9am | Flu shots are free #FluSeason`. */
-  example: string;
+  /**
+   * A complete example a user can copy, e.g. `/smx schedule tomorrow 9am | Flu shots are free #FluSeason`; a
+   * function when it depends on the configuration (the hospital's date order).
+   */
+  example: string | ((config: Config) => string);
   run(input: SubcommandInput): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import { parseVisitsArgs, recordVisits } from '../../../src/services/visits';
+import { parseVisitsCommand, recordVisits } from '../../../src/services/visits';
 import { escapeMrkdwn } from '../../../src/slack/text';
 import type { Subcommand } from './types';
 
@@ -17,7 +17,7 @@ export const visits: Subcommand = {
   summary: 'Record patient visits for a month (the feedback rate divides by them); optional facility.',
   example: '/smx visits 1200 2026-11',
   async run({ ctx, args, command, respond }) {
-    const input = parseVisitsArgs(args, ctx.now(), ctx.config.timezone);
+    const input = await parseVisitsCommand(ctx.config, args, ctx.now());
     const { previous } = await recordVisits(input, command.user_id, ctx.now());
     ctx.logger.info({ event: 'visits_recorded', month: input.month, count: input.count }, 'visits recorded');
     await respond({

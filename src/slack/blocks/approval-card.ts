@@ -1,10 +1,9 @@
 /** The approval card in SMX_APPROVALS_CHANNEL and the thread replies about publishing. Pure: data in, blocks out. */
 import type { Button, KnownBlock } from '@slack/types';
-import { DateTime } from 'luxon';
 import type { PostView } from '../../services/post-view';
 import { POST_ACTION_IDS, POST_BLOCK_IDS } from '../ids';
 import { escapeMrkdwn, truncate } from '../text';
-import { formatLocal, slackDate } from '../time';
+import { formatLocal, formatShort, slackDate } from '../time';
 import type { SlackMessage } from './help';
 
 export interface CardOptions {
@@ -13,9 +12,9 @@ export interface CardOptions {
   labels: Record<string, string>;
 }
 
-/** "Tue 09:12": the short local time on decision lines. */
+/** "Tue 09:12 IST": the short local time on decision lines. */
 export function shortLocal(date: Date, timezone: string): string {
-  return DateTime.fromJSDate(date, { zone: timezone }).setLocale('en-GB').toFormat('ccc HH:mm');
+  return formatShort(date, timezone);
 }
 
 function label(name: string, o: CardOptions): string {

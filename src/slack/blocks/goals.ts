@@ -1,11 +1,13 @@
 import type { KnownBlock } from '@slack/types';
+import { targetLabel } from '../../adapters/targets';
 import type { Goals } from '../../services/goals';
 import { escapeMrkdwn } from '../text';
 import type { SlackMessage } from './help';
 
 export function goalLines(goals: Goals): string[] {
   const cadence = Object.entries(goals.cadence).map(
-    ([t, c]) => `• Cadence ${escapeMrkdwn(t)}: ${c.min === c.max ? c.min : `${c.min}–${c.max}`} posts a week`,
+    ([t, c]) =>
+      `• Cadence ${escapeMrkdwn(targetLabel(t))}: ${c.min === c.max ? c.min : `${c.min}–${c.max}`} posts a week`,
   );
   return [
     ...cadence,
@@ -22,7 +24,7 @@ export function goalsMessage(goals: Goals): SlackMessage {
       elements: [
         {
           type: 'mrkdwn',
-          text: 'Approvers change them, e.g. `/smx goals set cadence x 3/week`, `/smx goals set feedback-rate 10%`, `/smx goals set response-time 24h`. Progress: `/smx metrics`.',
+          text: 'Approvers change them, e.g. `/smx goals set cadence x 3/week`, `/smx goals set feedback-rate 10%`, `/smx goals set response-time 24h`, or return one to its default with `/smx goals unset cadence x`. Progress: `/smx metrics`.',
         },
       ],
     },

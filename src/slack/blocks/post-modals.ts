@@ -38,6 +38,7 @@ export function scheduleModal(
   targets: Array<{ name: string; label: string }>,
   initialDate: string,
   originChannel: string,
+  initialTime = '09:00',
 ): View {
   const options = targets.map((t) => ({ text: plain(t.label), value: t.name }));
   return postModal(
@@ -70,7 +71,7 @@ export function scheduleModal(
       input(
         POST_BLOCK_IDS.time,
         'Time (hospital time zone)',
-        { type: 'timepicker', action_id: POST_INPUT_IDS.time, initial_time: '09:00' },
+        { type: 'timepicker', action_id: POST_INPUT_IDS.time, initial_time: initialTime },
         true,
       ),
       input(POST_BLOCK_IDS.text, 'Text', {

@@ -17,7 +17,8 @@ test('charts render real PNGs of sane size even with no data, and the alt text s
     expect(size?.height).toBeGreaterThan(200);
     expect(chart.png.length).toBeLessThan(2_000_000);
   }
-  expect((await ratingVolumeChart(empty)).altText).toContain('average rating no data');
+  expect((await ratingVolumeChart(empty)).altText).toBe('No reviews or feedback in these 4 weeks (W45–W48).');
+  expect((await postsCadenceChart(empty)).altText).toBe('No posts published in these 4 weeks (W45–W48).');
 });
 
 test('the alt text states the finding', async () => {
@@ -34,7 +35,7 @@ test('the alt text states the finding', async () => {
     'Reviews and feedback per week over 4 weeks; in week W48: 7, down from 8; average rating 4.3, up from 4.2.',
   );
   expect((await postsCadenceChart(series)).altText).toBe(
-    'Posts per week over 4 weeks; in week W48: facebook 1 (goal 1–2, on plan); x 4 (goal 3, above plan).',
+    'Posts per week over 4 weeks; in week W48: Facebook 1 (goal 1–2, on plan); X 4 (goal 3, above plan).',
   );
 });
 

@@ -1,5 +1,6 @@
 import { SmxError } from '../../../src/errors';
 import { exampleAbsolute, fromPickers, parseWhen } from '../../../src/services/when';
+import { formatLocal } from '../../../src/slack/time';
 
 const TZ = 'Asia/Kolkata';
 /** Tue 24 Nov 2026, 10:00 IST. */
@@ -52,6 +53,30 @@ describe('parseWhen', () => {
     const now = new Date('2026-03-20T12:00:00.000Z');
     expect(parseWhen('2026-03-30 09:00', now, 'Europe/London').at.toISOString()).toBe(
       '2026-03-30T08:00:00.000Z',
+    );
+  });
+
+  test('numeric dates follow the hospital date order; the year is named when it is not this one', () => {
+    expect(parseWhen('05/12 9am', NOW, TZ, 'dmy').at.toISOString()).toBe('2026-12-05T03:30:00.000Z');
+    expect(parseWhen('05/12 9am', NOW, 'America/New_York', 'mdy').at.toISOString()).toBe(
+      '2027-05-12T13:00:00.000Z',
+    );
+    // Ambiguous 05/06 is read day/month: 5 June, next year (already past this year).
+    expect(parseWhen('05/06 9am', NOW, TZ, 'dmy').at.toISOString()).toBe('2027-06-05T03:30:00.000Z');
+    expect(formatLocal(new Date('2027-06-05T03:30:00.000Z'), TZ, NOW)).toBe('Sat 5 Jun 2027, 09:00 IST');
+    expect(formatLocal(new Date('2026-12-05T03:30:00.000Z'), TZ, NOW)).toBe('Sat 5 Dec, 09:00 IST');
+  });
+
+  test('day after tomorrow', () => {
+    expect(parseWhen('day after tomorrow 9am', NOW, TZ).at.toISOString()).toBe('2026-11-26T03:30:00.000Z');
+    expect(parseWhen('the day after tomorrow at 10:30', NOW, TZ).at.toISOString()).toBe(
+      '2026-11-26T05:00:00.000Z',
+    );
+  });
+
+  test('the one-year limit is named with its year', () => {
+    expect(message(() => parseWhen('2027-12-01 09:00', NOW, TZ))).toBe(
+      "'2027-12-01 09:00' is Wed 1 Dec 2027, 09:00 IST, more than a year ahead — smx schedules up to Wed 24 Nov 2027, 10:00 IST. Nothing was scheduled.",
     );
   });
 

@@ -58,7 +58,7 @@ describe('approval card', () => {
       opts,
     );
     const text = visibleText(msg as unknown as Record<string, unknown>);
-    expect(text).toContain('Rejected by <@U0BOSS> · Tue 10:00 — “No &lt;b&gt;”');
+    expect(text).toContain('Rejected by <@U0BOSS> · Tue 10:00 IST — “No &lt;b&gt;”');
     expect(JSON.stringify(msg.blocks)).not.toContain('"type":"actions"');
   });
 
