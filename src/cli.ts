@@ -62,14 +62,20 @@ async function runImport(args: string[], io: Io): Promise<number> {
     const bar =
       io.stderrIsTty && parsed.size >= PROGRESS_MIN_BYTES
         ? new SingleBar({
-            format: 'importing [{bar}] {percentage}% | {value}/{total} bytes',
+            format: 'importing [{bar}] {percentage}% | {rows} rows | {rate} rows/s | {eta_formatted} left',
             stream: process.stderr,
+            etaBuffer: 50,
           })
         : undefined;
-    bar?.start(parsed.size, 0);
+    const started = Date.now();
+    bar?.start(parsed.size, 0, { rows: 0, rate: 0 });
     const result = await importFile(
       parsed.file,
-      { source: parsed.source, facility: parsed.facility, onProgress: (done) => bar?.update(done) },
+      {
+        source: parsed.source,
+        facility: parsed.facility,
+        onProgress: (done, _total, rows) => bar?.update(done, progressPayload(rows, Date.now() - started)),
+      },
       { now: () => new Date(), config },
     );
     bar?.stop();
@@ -91,6 +97,11 @@ async function runImport(args: string[], io: Io): Promise<number> {
   } finally {
     await db.close();
   }
+}
+
+/** The figures next to the bar: rows read and rows per second so far (time left comes from the bytes read). */
+export function progressPayload(rows: number, elapsedMs: number): { rows: number; rate: number } {
+  return { rows, rate: elapsedMs > 0 ? Math.round((rows * 1000) / elapsedMs) : 0 };
 }
 
 function parseImportArgs(args: string[]) {

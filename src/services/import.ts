@@ -6,9 +6,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { parse } from 'csv-parse';
+import readline from 'node:readline';
 import { z } from 'zod';
 import { isApiSourceName } from '../adapters/sources';
+import { CsvRecordReader } from './csv-records';
 import { checkItem, externalItemSchema, MAX_TEXT } from './external-items';
 import { BATCH_SIZE, type IncomingReview, SOURCE_NAME, type StoreContext, storeItems } from './review-store';
 import { recordSuccess } from './source-state';
@@ -45,8 +46,8 @@ export class ImportInputError extends Error {
 export interface ImportOptions {
   source: string;
   facility?: string | undefined;
-  /** Called as the file is read: bytes read so far of `total`. */
-  onProgress?: (done: number, total: number) => void;
+  /** Called as the file is read: bytes read so far of `total`, and data rows read so far. */
+  onProgress?: (done: number, total: number, rows: number) => void;
 }
 
 export interface Rejected {
@@ -117,44 +118,46 @@ function reasonOf(problems: Array<{ field: string; message: string }>): string {
 }
 
 async function* csvRows(file: string, total: number, onProgress?: ImportOptions['onProgress']) {
-  const skipped: Rejected[] = [];
-  let columnsChecked = false;
-  const parser = fs.createReadStream(file).pipe(
-    parse({
-      columns: (header: string[]) => {
-        const cols = header.map((h) => h.trim().toLowerCase().replace(/\s+/g, '_'));
-        if (!cols.includes('external_id')) {
-          throw new ImportInputError(
-            `the first line must name the columns and include external_id; expected ${COLUMNS.join(', ')}`,
-          );
-        }
-        columnsChecked = true;
-        return cols;
-      },
-      info: true,
-      raw: true,
-      bom: true,
-      relax_quotes: true,
-      skip_empty_lines: true,
-      skip_records_with_error: true,
-      on_skip: (err) => {
-        if (err) skipped.push({ where: `line ${err.lines}`, reason: `not a valid CSV row (${err.message})` });
-        return undefined;
-      },
-    }),
-  );
-  for await (const rec of parser as AsyncIterable<{
-    record: Record<string, unknown>;
-    info: { lines: number; bytes: number };
-    raw: string;
-  }>) {
-    while (skipped.length > 0) yield { rejected: skipped.shift() as Rejected };
-    const inner = rec.raw.replace(/\r?\n$/, '').split('\n').length - 1;
-    onProgress?.(rec.info.bytes, total);
-    yield { where: `line ${rec.info.lines - inner}`, row: rec.record };
+  const stream = fs.createReadStream(file, { encoding: 'utf8' });
+  const lines = readline.createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
+  const reader = new CsvRecordReader();
+  let header: string[] | undefined;
+  let rows = 0;
+  const events = async function* () {
+    for await (const line of lines) yield* reader.push(line);
+    yield* reader.end();
+  };
+  for await (const ev of events()) {
+    if (header === undefined) {
+      if (ev.kind === 'rejected') throw new ImportInputError(`line ${ev.line}: the header ${ev.reason}`);
+      header = ev.fields.map((h) => h.trim().toLowerCase().replace(/\s+/g, '_'));
+      if (!header.includes('external_id')) {
+        throw new ImportInputError(
+          `the first line must name the columns and include external_id; expected ${COLUMNS.join(', ')}`,
+        );
+      }
+      reader.columns = header.length;
+      continue;
+    }
+    rows++;
+    onProgress?.(stream.bytesRead, total, rows);
+    const where = `line ${ev.line}`;
+    if (ev.kind === 'rejected') {
+      yield { rejected: { where, reason: ev.reason } };
+    } else if (ev.fields.length !== header.length) {
+      yield {
+        rejected: {
+          where,
+          reason: `not a valid CSV row: ${ev.fields.length} fields, the header has ${header.length}`,
+        },
+      };
+    } else {
+      const cols = header;
+      yield { where, row: Object.fromEntries(ev.fields.map((v, i) => [cols[i] as string, v])) };
+    }
   }
-  while (skipped.length > 0) yield { rejected: skipped.shift() as Rejected };
-  if (!columnsChecked) throw new ImportInputError('the file is empty: the first line must name the columns');
+  if (header === undefined)
+    throw new ImportInputError('the file is empty: the first line must name the columns');
 }
 
 async function* jsonRows(file: string) {
@@ -214,10 +217,7 @@ export async function importFile(
     if (batch.length >= BATCH_SIZE) await flush();
   }
   await flush();
-  // The CSV parser reports broken rows as it meets them, a little ahead of the rows it hands out: sort by position.
-  const position = (r: Rejected) => Number(/\d+$/.exec(r.where)?.[0] ?? 0);
-  result.rejected.sort((a, b) => position(a) - position(b));
-  opts.onProgress?.(total, total);
+  opts.onProgress?.(total, total, result.rows);
   await recordSuccess(opts.source, now);
   return result;
 }

@@ -82,7 +82,7 @@ describe('npx smx import', () => {
       'Rejected:',
       '  line 4: rating must be a whole number from 1 to 5',
       '  line 5: external_id is required (a string, unique per source)',
-      '  line 6: not a valid CSV row (Invalid Record Length: columns length is 7, got 9 on line 6)',
+      '  line 6: not a valid CSV row: 9 fields, the header has 7',
       '  line 9: text needs a text or a rating',
       '  line 10: url must be an http(s) URL',
       '  line 11: posted_at must be an ISO 8601 time, e.g. 2026-11-24T09:30:00Z',
@@ -112,6 +112,35 @@ describe('npx smx import', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('0 inserted, 5 duplicate, 6 rejected.');
     expect(await Review.countDocuments({ source: 'mouthshut' })).toBe(4);
+  });
+
+  test('a broken quote: that line is rejected, every good row after it is imported, the counts add up', async () => {
+    fs.writeFileSync(
+      path.join(dir, 'quotes.csv'),
+      [
+        'external_id,rating,text,author,url,posted_at,facility',
+        'Q1,5,"Kind nurses, clean ward",,,,',
+        'Q2,1,"unterminated… the doctor never came,,,,',
+        'Q3,4,Good OPD,,,,',
+        'Q4,2,"Long wait, rude guard",,,,',
+        'Q5,3,"Two',
+        'lines",,,,',
+        '',
+      ].join('\n'),
+    );
+    const r = await run(['import', 'quotes.csv', '--source', 'quotes'], db().connection.name, dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[0]).toBe(
+      'Imported quotes.csv as source "quotes": 4 inserted, 0 duplicate, 1 rejected.',
+    );
+    expect(r.stdout).toContain("  line 3: its quotes don't balance");
+    const stored = await Review.find({ source: 'quotes' }).sort({ externalId: 1 }).lean();
+    expect(stored.map((s) => [s.externalId, s.text])).toEqual([
+      ['Q1', 'Kind nurses, clean ward'],
+      ['Q3', 'Good OPD'],
+      ['Q4', 'Long wait, rude guard'],
+      ['Q5', 'Two\nlines'],
+    ]);
   });
 
   test('a JSON file imports the same way', async () => {
