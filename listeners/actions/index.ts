@@ -8,6 +8,7 @@ import { markPublished } from './mark-published';
 import { markReviewHandled } from './mark-review-handled';
 import { rejectPost } from './reject-post';
 import { retryPublish } from './retry-publish';
+import { showPostText } from './show-post-text';
 
 /** Adding a listener = one file in this folder + one line here. */
 export function register(app: App, ctx: SmxContext): void {
@@ -18,4 +19,5 @@ export function register(app: App, ctx: SmxContext): void {
   app.action(POST_ACTION_IDS.edit, editPost(ctx));
   app.action(POST_ACTION_IDS.markPublished, markPublished(ctx));
   app.action(POST_ACTION_IDS.retryPublish, retryPublish(ctx));
+  app.action(POST_ACTION_IDS.showFullText, showPostText(ctx));
 }

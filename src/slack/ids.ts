@@ -25,11 +25,13 @@ export const POST_ACTION_IDS = {
   edit: 'edit_post',
   markPublished: 'mark_published',
   retryPublish: 'retry_publish',
+  showFullText: 'show_post_text',
 } as const;
 export const POST_CALLBACK_IDS = {
   schedule: 'schedule_post',
   reject: 'reject_post_reason',
   edit: 'edit_post_text',
+  fullText: 'post_full_text',
 } as const;
 export const POST_BLOCK_IDS = {
   actions: 'post_actions',

@@ -18,6 +18,12 @@ function checkIds(el: Json, where: string, problems: string[]): void {
 function checkElement(el: unknown, where: string, problems: string[]): void {
   if (!isObj(el)) return;
   checkIds(el, where, problems);
+  if (el.type === 'plain_text_input') {
+    const max = typeof el.max_length === 'number' ? el.max_length : 3000;
+    if (max > 3000) problems.push(`${where} max_length ${max} > 3000`);
+    if (typeof el.initial_value === 'string' && el.initial_value.length > max)
+      problems.push(`${where} initial_value ${el.initial_value.length} > ${max}`);
+  }
   if (el.type === 'button') {
     if (textOf(el.text).length > 75) problems.push(`${where} button text longer than 75`);
     if (typeof el.value === 'string' && el.value.length > 2000)

@@ -7,7 +7,7 @@ import {
   useCanned,
 } from '../../../src/services/canned';
 import { scheduledConfirmation } from '../../../src/services/posts';
-import { escapeMrkdwn, truncate } from '../../../src/slack/text';
+import { escapeMrkdwn, fitText, truncate } from '../../../src/slack/text';
 import type { Subcommand } from './types';
 
 export const canned: Subcommand = {
@@ -35,7 +35,7 @@ export const canned: Subcommand = {
             : `*Canned posts* (least used first):\n${rows
                 .map(
                   (r) =>
-                    `• *${r.shortId}* (used ${r.timesUsed}×) ${escapeMrkdwn(truncate(r.text.replace(/\s+/g, ' '), 120))}`,
+                    `• *${r.shortId}* (used ${r.timesUsed}×) ${fitText(r.text.replace(/\s+/g, ' '), 120)}`,
                 )
                 .join('\n')}`;
         text = truncate(text, 2900);

@@ -2,9 +2,10 @@
 import type { Button, KnownBlock } from '@slack/types';
 import type { PostView } from '../../services/post-view';
 import { POST_ACTION_IDS, POST_BLOCK_IDS } from '../ids';
-import { escapeMrkdwn, truncate } from '../text';
+import { escapeMrkdwn, fitShown, fitText, truncate } from '../text';
 import { formatLocal, formatShort, slackDate } from '../time';
 import type { SlackMessage } from './help';
+import { SECTION_TEXT_LIMIT } from './sections';
 
 export interface CardOptions {
   timezone: string;
@@ -21,13 +22,18 @@ function label(name: string, o: CardOptions): string {
   return o.labels[name] ?? name;
 }
 
-/** The post text as it will appear, escaped, as a quote (the section limit leaves room for the quote marks). */
-export function quotedText(text: string): string {
-  const shown = escapeMrkdwn(truncate(text, 2600));
-  return shown
+const asQuote = (text: string) =>
+  escapeMrkdwn(text)
     .split('\n')
     .map((l) => `>${l}`)
     .join('\n');
+
+/**
+ * The post text as it will appear, escaped, as a quote, measured as Slack measures it (after escaping and the quote
+ * marks); `cut` when only the start fits — the card then offers *Show full text*.
+ */
+export function quotedText(text: string): { text: string; cut: boolean } {
+  return fitShown(text, SECTION_TEXT_LIMIT, asQuote);
 }
 
 function whenLine(p: PostView, o: CardOptions): string {
@@ -41,7 +47,9 @@ function checkLines(p: PostView): string {
     ...p.checks.warnings.map((w) => `:warning: ${escapeMrkdwn(w)}`),
     ...p.checks.passed.map((ok) => `:white_check_mark: ${escapeMrkdwn(ok)}`),
   ];
-  return lines.length > 0 ? lines.join('\n') : ':white_check_mark: No checks apply';
+  return lines.length > 0
+    ? truncate(lines.join('\n'), SECTION_TEXT_LIMIT - 20)
+    : ':white_check_mark: No checks apply';
 }
 
 function statusLine(p: PostView, o: CardOptions): string | undefined {
@@ -53,7 +61,7 @@ function statusLine(p: PostView, o: CardOptions): string | undefined {
         : ':white_check_mark: Approved';
     case 'rejected':
       return `:x: Rejected by <@${p.rejectedBy ?? 'unknown'}>${p.rejectedAt ? ` · ${shortLocal(p.rejectedAt, tz)}` : ''}${
-        p.rejectReason ? ` — “${escapeMrkdwn(truncate(p.rejectReason, 500))}”` : ''
+        p.rejectReason ? ` — “${fitText(p.rejectReason, 500)}”` : ''
       }`;
     case 'cancelled':
       return `:no_entry_sign: Cancelled by <@${p.cancelledBy ?? 'unknown'}>${p.cancelledAt ? ` · ${shortLocal(p.cancelledAt, tz)}` : ''}`;
@@ -84,9 +92,9 @@ function resultLines(p: PostView, o: CardOptions): string[] {
             : `:link: ${label(t, o)}: published`,
       );
     } else if (r.status === 'failed') {
-      out.push(`:warning: ${label(t, o)}: failed — ${escapeMrkdwn(truncate(r.error ?? 'no detail', 300))}`);
+      out.push(`:warning: ${label(t, o)}: failed — ${fitText(r.error ?? 'no detail', 300)}`);
     } else {
-      out.push(`:mag: ${label(t, o)}: outcome unknown — ${escapeMrkdwn(truncate(r.error ?? '', 300))}`);
+      out.push(`:mag: ${label(t, o)}: outcome unknown — ${fitText(r.error ?? '', 300)}`);
     }
   }
   return out;
@@ -94,9 +102,10 @@ function resultLines(p: PostView, o: CardOptions): string[] {
 
 export function approvalCard(p: PostView, o: CardOptions): SlackMessage {
   const targets = p.targets.map((t) => label(t, o)).join(', ');
+  const shown = quotedText(p.text);
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: `Post ${p.shortId} — ${targetsTitle(p, o)}` } },
-    { type: 'section', text: { type: 'mrkdwn', text: quotedText(p.text) } },
+    { type: 'section', text: { type: 'mrkdwn', text: shown.text } },
     {
       type: 'section',
       fields: [
@@ -141,6 +150,7 @@ export function approvalCard(p: PostView, o: CardOptions): SlackMessage {
       value,
     });
   }
+  if (shown.cut) buttons.push(showFullTextButton(value));
   if (buttons.length > 0) {
     blocks.push({ type: 'actions', block_id: POST_BLOCK_IDS.actions, elements: buttons });
   }
@@ -154,8 +164,18 @@ export function approvalCard(p: PostView, o: CardOptions): SlackMessage {
   }
   const fallbackStatus = status ? ` — ${status.replace(/^:[a-z_]+: /, '')}` : ' — waiting for approval';
   return {
-    text: `Post ${p.shortId} to ${targets} by <@${p.authorId}>${fallbackStatus}: ${escapeMrkdwn(truncate(p.text, 200))}`,
+    text: `Post ${p.shortId} to ${targets} by <@${p.authorId}>${fallbackStatus}: ${fitText(p.text, 200)}`,
     blocks,
+  };
+}
+
+/** Opens the whole text in a modal (the card shows only what fits). Value = `<shortId>:<revision>`. */
+export function showFullTextButton(value: string): Button {
+  return {
+    type: 'button',
+    action_id: POST_ACTION_IDS.showFullText,
+    text: { type: 'plain_text', text: 'Show full text' },
+    value,
   };
 }
 
@@ -185,7 +205,7 @@ export function publishResultMessage(
     value,
   };
   if (outcome.status === 'failed') {
-    const text = `:warning: Publishing ${p.shortId} on ${targetLabel} failed: ${escapeMrkdwn(truncate(outcome.error ?? 'no detail', 1500))}. Nothing was posted there. Fix the cause, then press Retry.`;
+    const text = `:warning: Publishing ${p.shortId} on ${targetLabel} failed: ${fitText(outcome.error ?? 'no detail', 1500)}. Nothing was posted there. Fix the cause, then press Retry.`;
     return {
       text,
       blocks: [
@@ -194,7 +214,7 @@ export function publishResultMessage(
       ],
     };
   }
-  const text = `:mag: I don't know whether ${p.shortId} reached ${targetLabel}: ${escapeMrkdwn(truncate(outcome.error ?? 'the publisher stopped mid-call', 1500))}. I won't try again by myself, to avoid posting twice. Check the ${targetLabel} account: if the post is there press *Mark as published*, otherwise *Retry*.`;
+  const text = `:mag: I don't know whether ${p.shortId} reached ${targetLabel}: ${fitText(outcome.error ?? 'the publisher stopped mid-call', 1500)}. I won't try again by myself, to avoid posting twice. Check the ${targetLabel} account: if the post is there press *Mark as published*, otherwise *Retry*.`;
   return {
     text,
     blocks: [

@@ -1,7 +1,7 @@
 /** `/smx audit <id>`: a post's story from the append-only audit log. Pure. */
 import type { KnownBlock } from '@slack/types';
 import type { PostView } from '../../services/post-view';
-import { escapeMrkdwn, truncate } from '../text';
+import { escapeMrkdwn, fitText } from '../text';
 import { formatLocal } from '../time';
 import type { SlackMessage } from './help';
 import { mrkdwnSections } from './sections';
@@ -31,7 +31,7 @@ export function describe(row: AuditRow): string {
       return `${who} approved it`;
     case 'reject': {
       const reason = field(row.after, 'rejectReason');
-      return `${who} rejected it${typeof reason === 'string' && reason ? `: “${escapeMrkdwn(truncate(reason, 200))}”` : ''}`;
+      return `${who} rejected it${typeof reason === 'string' && reason ? `: “${fitText(reason, 200)}”` : ''}`;
     }
     case 'cancel':
       return `${who} cancelled it`;
@@ -45,7 +45,7 @@ export function describe(row: AuditRow): string {
       const error = field(row.after, 'error');
       if (status === 'published')
         return `${who} published it on ${t}${typeof url === 'string' ? ` — <${url}|link>` : ''}`;
-      return `${who}: ${t} ${status === 'failed' ? 'failed' : 'outcome unknown'}${typeof error === 'string' ? ` — ${escapeMrkdwn(truncate(error, 200))}` : ''}`;
+      return `${who}: ${t} ${status === 'failed' ? 'failed' : 'outcome unknown'}${typeof error === 'string' ? ` — ${fitText(error, 200)}` : ''}`;
     }
     case 'retry':
       return `${who} asked to retry ${t}`;
@@ -62,7 +62,7 @@ export function auditMessage(post: PostView, rows: AuditRow[], timezone: string)
     { type: 'header', text: { type: 'plain_text', text: `History of post ${post.shortId}` } },
     {
       type: 'section',
-      text: { type: 'mrkdwn', text: `>${escapeMrkdwn(truncate(post.text.replace(/\n/g, ' '), 300))}` },
+      text: { type: 'mrkdwn', text: `>${fitText(post.text.replace(/\n/g, ' '), 300)}` },
     },
   ];
   blocks.push(...mrkdwnSections(lines.length > 0 ? lines : ['No history recorded.']));

@@ -2,7 +2,7 @@
 import type { KnownBlock } from '@slack/types';
 import { targets as allTargets } from '../../adapters/targets';
 import type { PostView } from '../../services/post-view';
-import { escapeMrkdwn, truncate } from '../text';
+import { fitText } from '../text';
 import { formatLocal } from '../time';
 import type { SlackMessage } from './help';
 import { mrkdwnSections } from './sections';
@@ -21,9 +21,7 @@ function label(name: string): string {
 
 export function queueLine(p: PostView, timezone: string): string {
   const when = p.publishNow ? 'as soon as approved' : formatLocal(p.scheduledAt, timezone);
-  return `*${p.shortId}* · ${when} · ${p.targets.map(label).join(' + ')} · ${STATUS_LABEL[p.status] ?? p.status}\n      ${escapeMrkdwn(
-    truncate(p.text.replace(/\s+/g, ' '), 90),
-  )}`;
+  return `*${p.shortId}* · ${when} · ${p.targets.map(label).join(' + ')} · ${STATUS_LABEL[p.status] ?? p.status}\n      ${fitText(p.text.replace(/\s+/g, ' '), 90)}`;
 }
 
 export function queueMessage(posts: PostView[], timezone: string): SlackMessage {
