@@ -1,25 +1,35 @@
 /**
- * `npx smx <command>`: command-line tools next to the Slack app. Today: `import`. Exit code 0 when the command ran
+ * `npx smx <command>`: command-line tools next to the Slack app: `import` and `phi-check`. Exit code 0 when the command ran
  * (even if some rows were rejected), 1 when the input cannot be used at all (missing file, missing --source …).
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
 import pino from 'pino';
-import { readToolConfig } from './config';
+import { type Config, readToolConfig } from './config';
 import { connectDatabase } from './db';
 import { REDACT_PATHS } from './logger';
 import { COLUMNS, checkImportArgs, ImportInputError, importFile } from './services/import';
+import { checkPhi } from './services/phi';
+import { checkDraft } from './services/phi-config';
 
 export const USAGE = `Usage: npx smx import <file.csv|file.json> --source <name> [--facility <name>]
+       npx smx phi-check [--json] < drafts.txt
 
 Imports reviews from a site with no API (mouthshut.com, Practo, Justdial…).
   --source     the site's name, stored on every item (lowercase, e.g. mouthshut)
   --facility   facility for rows without a facility column
 Columns (CSV header line, or keys of each JSON item): ${COLUMNS.join(', ')}
   external_id is required and unique per source; text or rating (1–5) is required; posted_at is ISO 8601.
-Importing the same file again inserts nothing.`;
+Importing the same file again inserts nothing.
+
+phi-check reads one reply draft per line on stdin and prints one JSON object per line:
+  {"text": …, "unsafe": true|false, "findings": [{"kind", "match", "why"}]}
+  --json      each input line is {"text": …, "reviewer": …} (the reviewer's name as given on the review)
+  --post      check as a post draft instead of a reply
+SMX_PATIENT_RELATIONS_CONTACT and the facility names are allowed, as in Slack.`;
 
 /** Only files bigger than this get a progress bar (and only on a terminal). */
 const PROGRESS_MIN_BYTES = 256 * 1024;
@@ -117,10 +127,64 @@ function parseImportArgs(args: string[]) {
   return { file, source, facility, size: fs.statSync(file).size };
 }
 
+/** One result line of `phi-check`; a line that is not valid `--json` input says so instead of stopping the run. */
+function phiLine(line: string, json: boolean, mode: 'reply' | 'post', config: Config | undefined): string {
+  let text = line;
+  let reviewer: string | null = null;
+  if (json) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(line);
+    } catch {
+      parsed = undefined;
+    }
+    const o = parsed as { text?: unknown; reviewer?: unknown } | undefined;
+    if (typeof o?.text !== 'string') {
+      return JSON.stringify({ text: line, error: 'not a JSON object with a "text" string' });
+    }
+    text = o.text;
+    reviewer = typeof o.reviewer === 'string' ? o.reviewer : null;
+  }
+  const result = config ? checkDraft(config, text, mode, reviewer) : checkPhi(text, { mode, reviewer });
+  return JSON.stringify({
+    text,
+    unsafe: result.unsafe,
+    findings: result.findings.map(({ kind, match, why }) => ({ kind, match, why })),
+  });
+}
+
+async function runPhiCheck(args: string[], io: Io, input: NodeJS.ReadableStream): Promise<number> {
+  let values: { json?: boolean; post?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: { json: { type: 'boolean' }, post: { type: 'boolean' } },
+    }));
+  } catch (err) {
+    io.err(`smx phi-check: ${(err as Error).message}\n\n${USAGE}\n`);
+    return 1;
+  }
+  const configResult = readToolConfig();
+  const config = configResult.ok ? configResult.config : undefined;
+  const mode = values.post ? 'post' : 'reply';
+  const lines = readline.createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+  for await (const raw of lines) {
+    const line = raw.replace(/\r$/, '');
+    if (line.trim() === '') continue;
+    io.out(`${phiLine(line, values.json === true, mode, config)}\n`);
+  }
+  return 0;
+}
+
 /** Runs a command line (without `node smx`); resolves with the exit code. */
-export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
+export async function main(
+  argv: string[],
+  io: Io = defaultIo,
+  input: NodeJS.ReadableStream = process.stdin,
+): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'import') return runImport(rest, io);
+  if (command === 'phi-check') return runPhiCheck(rest, io, input);
   if (command === 'help' || command === '--help' || command === '-h') {
     io.out(`${USAGE}\n`);
     return 0;

@@ -198,6 +198,7 @@ const schema = z.object({
     }
     return n;
   }),
+  SMX_PATIENT_RELATIONS_CONTACT: optionalString,
 
   // Posts (issue: scheduling, approval, publishing)
   SMX_APPROVALS_CHANNEL: optionalString,
@@ -284,6 +285,10 @@ export interface Config {
   metrics: {
     snapshotCron: string;
     reportCron: string;
+  };
+  replies: {
+    /** The hospital's patient-relations phone/e-mail line used by reply templates; never flagged by the PHI guard. */
+    patientRelationsContact: string | undefined;
   };
 }
 
@@ -404,6 +409,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
         snapshotCron: e.SMX_SNAPSHOT_CRON,
         reportCron: e.SMX_REPORT_CRON,
       },
+      replies: { patientRelationsContact: e.SMX_PATIENT_RELATIONS_CONTACT },
     },
   };
 }

@@ -3,6 +3,7 @@
  * one item after a button click. Data in, blocks out; no database, no Slack calls.
  */
 import type { KnownBlock } from '@slack/types';
+import { maskIdentifiers } from '../../services/phi';
 import { REVIEW_ACTION_IDS, REVIEW_BLOCK_PREFIX } from '../ids';
 import { escapeMrkdwn, quoteOutside, truncate } from '../text';
 import { formatLocal, formatLocalDate } from '../time';
@@ -102,8 +103,13 @@ export function statusLine(item: DigestItem, timezone: string): string {
 /** One review: a section (source, stars, excerpt, link), a context (time, facility, name, status), the buttons. */
 export function reviewItemBlocks(item: DigestItem, opts: ItemOptions): KnownBlock[] {
   const id = reviewId(item);
-  const text = (item.text ?? '').trim();
-  const excerpt = text === '' ? '_(no text)_' : `>${quoteOutside(text, opts.excerptChars ?? EXCERPT_CHARS)}`;
+  const max = opts.excerptChars ?? EXCERPT_CHARS;
+  // Reviews often carry the patient's own name, phone or record number: masked unless names may be shown. Only
+  // the part that can be shown is scanned (a little more, so a name cut by the ellipsis is still recognised).
+  const raw = (item.text ?? '').trim();
+  const shown = truncate(raw, max + 40);
+  const text = opts.showNames ? raw : maskIdentifiers(shown, { reviewer: item.authorName });
+  const excerpt = text === '' ? '_(no text)_' : `>${quoteOutside(text, max)}`;
   const link = safeLink(item.url, 'View original');
   const facility = item.facility ? ` · ${quoteOutside(item.facility, 80)}` : '';
   const head = `${DOTS[item.sentiment] ?? ':white_circle:'} *${sourceLabel(item.source)}* ${stars(item.rating)}${facility}`;
