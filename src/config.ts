@@ -169,8 +169,8 @@ const schema = z.object({
   FACEBOOK_FACILITY: optionalString,
   FACEBOOK_GRAPH_URL: url(
     'FACEBOOK_GRAPH_URL',
-    'https://graph.facebook.com/v21.0',
-    'https://graph.facebook.com/v21.0',
+    'https://graph.facebook.com/v23.0',
+    'https://graph.facebook.com/v23.0',
   ),
   TWITTER_APP_KEY: optionalString,
   TWITTER_APP_SECRET: optionalString,

@@ -1,8 +1,10 @@
 /**
  * Facebook Page: recommendations (`/{page}/ratings`) where the pinned Graph version still serves them, and comments
  * on the page's recent posts as feedback. Graph error code 12 ("deprecated") marks the ratings feed unavailable —
- * the comments still come in and the source is not broken. The cursor holds the newest created_time stored for each
- * feed; both are read newest first and paged with `after` until reaching it.
+ * the comments still come in and the source is not broken. The two feeds are independent: when one fails (a
+ * permission missing, a Graph outage) the other's items are still stored and the failing one is reported with its
+ * fix; only when both fail does the fetch fail. The cursor holds the newest created_time stored for each feed (a
+ * failed feed keeps its old one); both are read newest first and paged with `after` until reaching it.
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
@@ -119,6 +121,21 @@ async function newerThan<T extends z.ZodType<{ created_time: string }>>(
   return out;
 }
 
+/** What to do about a failed feed, in the operator's terms. */
+function feedFix(err: SourceError): string {
+  switch (err.kind) {
+    case 'auth':
+      return 'give the Page token (FACEBOOK_PAGE_TOKEN) the pages_read_engagement and pages_read_user_content permissions, or renew it';
+    case 'rate_limited':
+      return 'Graph is rate-limiting the page; smx tries again on the next run';
+    default:
+      return 'smx tries again on the next run';
+  }
+}
+
+export const FEED_FAILED = (feed: string, err: SourceError, other: string) =>
+  `${feed} failed (${err.message}) — fix: ${feedFix(err)}. ${other} still come in.`;
+
 const newest = (times: string[], prev: string | undefined) => {
   const all = prev ? [...times, prev] : times;
   if (all.length === 0) return undefined;
@@ -138,6 +155,12 @@ export const facebook: ReviewSource = {
     const since = (t: string | undefined) => (t ? Date.parse(t) : undefined);
 
     let unavailable: string | null = null;
+    const failed: Array<{ feed: string; err: SourceError; other: string }> = [];
+    const feedFailed = (feed: string, other: string) => (err: unknown) => {
+      // Anything but a SourceError is a bug, not a feed problem: let it fail the run loudly.
+      if (!(err instanceof SourceError)) throw err;
+      failed.push({ feed, err, other });
+    };
     let ratings: Array<z.output<typeof ratingSchema>> = [];
     try {
       ratings = await newerThan(
@@ -154,8 +177,8 @@ export const facebook: ReviewSource = {
         'Facebook recommendations',
       );
     } catch (err) {
-      if (!(err instanceof SourceError && err.kind === 'unavailable')) throw err;
-      unavailable = RATINGS_UNAVAILABLE;
+      if (err instanceof SourceError && err.kind === 'unavailable') unavailable = RATINGS_UNAVAILABLE;
+      else feedFailed('Facebook recommendations', 'Comments')(err);
     }
     for (const r of ratings) {
       // Recommendations have no id of their own; their story id is stable, else the reviewer and time are.
@@ -178,32 +201,15 @@ export const facebook: ReviewSource = {
       });
     }
 
-    const posts = await graphList(
-      fb,
-      env,
-      `${fb.pageId}/posts`,
-      { fields: 'id,created_time', limit: RECENT_POSTS },
-      z.object({ id: z.string(), created_time: graphTime }),
-      'Facebook page posts',
-    );
-    const comments: Array<z.output<typeof commentSchema>> = [];
-    for (const post of posts.data) {
-      const found = await newerThan(
-        fb,
-        env,
-        `${post.id}/comments`,
-        {
-          fields: 'id,message,created_time,from{id,name},permalink_url',
-          order: 'reverse_chronological',
-          filter: 'stream',
-          limit: 100,
-        },
-        commentSchema,
-        since(c.comments),
-        'Facebook comments',
-      );
-      comments.push(...found);
+    let comments: Array<z.output<typeof commentSchema>> = [];
+    try {
+      comments = await recentComments(fb, env, since(c.comments));
+    } catch (err) {
+      feedFailed('Facebook comments', unavailable ? 'No other Facebook feed' : 'Recommendations')(err);
     }
+    const [first] = failed;
+    // Both feeds down (or comments down where recommendations are not served): the source failed this run.
+    if (first && (failed.length === 2 || unavailable)) throw first.err;
     for (const m of comments) {
       if (m.from?.id === fb.pageId) continue; // the page's own replies are not feedback
       if (!m.message || m.message.trim() === '') continue; // sticker/photo-only comments carry no feedback text
@@ -229,6 +235,46 @@ export const facebook: ReviewSource = {
         c.comments,
       ),
     };
-    return { items, nextCursor: JSON.stringify(next), unavailable };
+    return {
+      items,
+      nextCursor: JSON.stringify(next),
+      unavailable,
+      partialError: first ? FEED_FAILED(first.feed, first.err, first.other) : null,
+    };
   },
 };
+
+/** Comments on the page's recent posts, newer than `since`: all of them, or a SourceError. */
+async function recentComments(
+  fb: FacebookConfig,
+  env: SourceEnv,
+  since: number | undefined,
+): Promise<Array<z.output<typeof commentSchema>>> {
+  const posts = await graphList(
+    fb,
+    env,
+    `${fb.pageId}/posts`,
+    { fields: 'id,created_time', limit: RECENT_POSTS },
+    z.object({ id: z.string(), created_time: graphTime }),
+    'Facebook page posts',
+  );
+  const comments: Array<z.output<typeof commentSchema>> = [];
+  for (const post of posts.data) {
+    const found = await newerThan(
+      fb,
+      env,
+      `${post.id}/comments`,
+      {
+        fields: 'id,message,created_time,from{id,name},permalink_url',
+        order: 'reverse_chronological',
+        filter: 'stream',
+        limit: 100,
+      },
+      commentSchema,
+      since,
+      'Facebook comments',
+    );
+    comments.push(...found);
+  }
+  return comments;
+}

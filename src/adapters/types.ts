@@ -17,6 +17,8 @@ export interface FetchResult {
   nextCursor: string | null;
   /** Part of the source that is not served any more (shown by /smx sources); the rest of it still worked. */
   unavailable?: string | null;
+  /** A part of the source that failed this run, with its fix (shown by /smx sources); the rest came in. */
+  partialError?: string | null;
 }
 
 /**

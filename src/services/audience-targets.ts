@@ -52,8 +52,10 @@ export const facebookAudience: AudienceTarget = {
       },
       retry,
     );
-    const followers = body.followers_count ?? body.fan_count;
-    if (followers === undefined) throw new Error('Graph answered without fan_count/followers_count');
+    // The audience is the Page's followers (Meta retired the Page likes metrics in 2025); likes are kept only
+    // where Graph still returns fan_count, and never stand in for followers.
+    const followers = body.followers_count;
+    if (followers === undefined) throw new Error('Graph answered without followers_count');
     return { likes: body.fan_count ?? null, followers };
   },
 };

@@ -8,6 +8,9 @@
  *   facility. It does not repeat items that went to a facility channel (an item leaves the digest inbox with the one
  *   digest that carries it). If the main channel is also listed as a facility's channel, it simply covers both.
  * - Items of a scope with no channel (no SMX_DIGEST_CHANNEL set) wait in the inbox until one is configured.
+ * - Items posted before the backfill window (SMX_DIGEST_BACKFILL_DAYS: history on a source's first fetch, big
+ *   imports) get no card: one line per digest sums them up by source, and they leave the inbox with it.
+ * - A digest due while an ingest is storing items (a marker claim per run, see ingest.ts) waits for it, bounded.
  *
  * The digest inbox (models/digest-inbox.ts)
  * - New items are selected from the inbox, a small collection holding a copy of each not-yet-digested review, and
@@ -28,6 +31,7 @@
  *   day claimed with nothing posted; the items then simply go out in the next day's digest.
  */
 import type { WebClient } from '@slack/web-api';
+import { DateTime } from 'luxon';
 import { Claim } from '../../models/claim';
 import { addToInbox, DigestInbox } from '../../models/digest-inbox';
 import { DigestLog } from '../../models/digest-log';
@@ -38,10 +42,13 @@ import {
   type DigestData,
   type DigestItem,
   type DigestMessage,
+  type OlderItems,
   type RatingSummary,
+  reviewId,
 } from '../slack/blocks/digest';
 import { localDay } from '../slack/time';
 import { noteClaim, releaseClaim, tryClaim } from './claims';
+import { ingestsInProgress } from './ingest';
 
 /** Where a digest goes and which items it covers: `include` facilities, or everything except `exclude`. */
 export interface DigestTarget {
@@ -128,6 +135,40 @@ export async function newItems(target: DigestTarget, showNames: boolean): Promis
   return (await query.batchSize(5000).lean()) as unknown as DigestItem[];
 }
 
+/**
+ * Splits new items into those posted within the backfill window (one card each) and older ones (a source's history
+ * on first connect, a big import, a late batch): those are summarised per source in one line.
+ */
+export function splitBackfill(
+  all: readonly DigestItem[],
+  now: Date,
+  backfillDays: number,
+  timezone: string,
+): { items: DigestItem[]; older: OlderItems } {
+  const cutoff = now.getTime() - backfillDays * DAY_MS;
+  const items: DigestItem[] = [];
+  const older: OlderItems = { ids: [], bySource: [] };
+  const bySource = new Map<string, OlderItems['bySource'][number]>();
+  for (const item of all) {
+    if (item.postedAt.getTime() >= cutoff) {
+      items.push(item);
+      continue;
+    }
+    older.ids.push(reviewId(item));
+    const year = DateTime.fromJSDate(item.postedAt, { zone: timezone }).year;
+    const s = bySource.get(item.source);
+    if (s) {
+      s.count++;
+      s.fromYear = Math.min(s.fromYear, year);
+      s.toYear = Math.max(s.toYear, year);
+    } else bySource.set(item.source, { source: item.source, count: 1, fromYear: year, toYear: year });
+  }
+  older.bySource = [...bySource.values()].sort(
+    (a, b) => b.count - a.count || a.source.localeCompare(b.source),
+  );
+  return { items, older };
+}
+
 /** Everything a digest needs from the database (no writes). */
 export async function loadDigestData(
   ctx: SmxContext,
@@ -136,7 +177,12 @@ export async function loadDigestData(
 ): Promise<DigestData> {
   const { config } = ctx;
   const key = digestKey(target.channel, localDay(now, config.timezone));
-  const items = await newItems(target, config.digest.showNames);
+  const { items, older } = splitBackfill(
+    await newItems(target, config.digest.showNames),
+    now,
+    config.digest.backfillDays,
+    config.timezone,
+  );
   const previousAt = await previousDigestAt(target.channel, key);
   let baseline: RatingSummary = { sum: 0, count: 0 };
   if (items.length > 0) {
@@ -153,6 +199,7 @@ export async function loadDigestData(
     items,
     previousAt,
     baseline,
+    older,
   };
 }
 
@@ -314,9 +361,41 @@ export async function postDigest(
   };
 }
 
+export interface IngestWait {
+  /** Longest wait for a running ingest before the digest goes out anyway. */
+  maxMs: number;
+  pollMs: number;
+}
+export const DEFAULT_INGEST_WAIT: IngestWait = { maxMs: 5 * 60_000, pollMs: 1000 };
+
+/**
+ * Waits while an ingest (on any instance) is storing items, so a digest due at the same minute carries them rather
+ * than a "quiet day". Bounded: after `maxMs` the digest goes out with what is stored. Returns the ms waited.
+ */
+export async function waitForIngest(
+  ctx: SmxContext,
+  wait: IngestWait = DEFAULT_INGEST_WAIT,
+): Promise<number> {
+  const started = Date.now();
+  while ((await ingestsInProgress(ctx.now())) > 0) {
+    if (Date.now() - started >= wait.maxMs) {
+      ctx.logger.warn({ waitedMs: Date.now() - started }, 'ingest still running; posting the digest anyway');
+      break;
+    }
+    await new Promise((r) => setTimeout(r, wait.pollMs));
+  }
+  return Date.now() - started;
+}
+
 /** Every configured channel's digest. Fails (after trying them all) when any channel's digest failed. */
-export async function runDigest(ctx: SmxContext, client: WebClient): Promise<DigestOutcome[]> {
+export async function runDigest(
+  ctx: SmxContext,
+  client: WebClient,
+  wait: IngestWait = DEFAULT_INGEST_WAIT,
+): Promise<DigestOutcome[]> {
   await migrateLegacyUndigested(ctx);
+  const waited = await waitForIngest(ctx, wait);
+  if (waited > wait.pollMs) ctx.logger.info({ waitedMs: waited }, 'digest waited for a running ingest');
   const outcomes: DigestOutcome[] = [];
   for (const target of digestTargets(ctx.config)) outcomes.push(await postDigest(ctx, client, target));
   const failed = outcomes.filter((o) => o.status === 'failed');

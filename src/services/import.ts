@@ -189,6 +189,8 @@ export async function importFile(
   const rows =
     path.extname(file).toLowerCase() === '.json' ? jsonRows(file) : csvRows(file, total, opts.onProgress);
   let batch: IncomingReview[] = [];
+  // Where each external_id was first seen in this file: a repeat is reported with both places, not stored twice.
+  const firstSeen = new Map<string, string>();
   const flush = async () => {
     if (batch.length === 0) return;
     const c = await storeItems(batch, ctx);
@@ -213,6 +215,16 @@ export async function importFile(
       result.rejected.push({ where: r.where, reason: reasonOf(checked.problems) });
       continue;
     }
+    const id = checked.item.externalId;
+    const earlier = firstSeen.get(id);
+    if (earlier !== undefined) {
+      result.rejected.push({
+        where: r.where,
+        reason: `external_id '${id.slice(0, 80)}' is already used on ${earlier} of this file; only ${earlier} was imported`,
+      });
+      continue;
+    }
+    firstSeen.set(id, r.where);
     batch.push(checked.item);
     if (batch.length >= BATCH_SIZE) await flush();
   }

@@ -2,10 +2,13 @@
  * One ingest run: every enabled source is fetched from its cursor, its items stored in bulk, and its state recorded.
  * Sources run side by side and independently — one failing source never stops the others.
  */
+
+import { Claim } from '../../models/claim';
 import { describeFailure, type RetryPolicy, retryPolicy, SourceError } from '../adapters/http';
 import { reviewSources } from '../adapters/sources';
 import type { ReviewSource } from '../adapters/types';
 import type { SmxContext } from '../context';
+import { releaseClaim, tryClaim } from './claims';
 import { incomingReviewSchema, type StoreCounts, storeItems } from './review-store';
 import { getCursor, recordFailure, recordSuccess } from './source-state';
 
@@ -37,9 +40,15 @@ async function ingestOne(src: ReviewSource, ctx: SmxContext, retry: RetryPolicy)
     await recordSuccess(src.name, started, {
       cursor: result.nextCursor,
       unavailable: result.unavailable ?? null,
+      partialError: result.partialError ?? null,
     });
     log.info(
-      { fetched: result.items.length, ...counts, unavailable: result.unavailable ?? null },
+      {
+        fetched: result.items.length,
+        ...counts,
+        unavailable: result.unavailable ?? null,
+        partialError: result.partialError ?? null,
+      },
       'source ingested',
     );
     return { source: src.name, ok: true, unavailable: result.unavailable ?? null, ...counts };
@@ -60,8 +69,42 @@ async function ingestOne(src: ReviewSource, ctx: SmxContext, retry: RetryPolicy)
   }
 }
 
+/**
+ * While an ingest runs, a marker claim `ingest:running:<instance>:<n>` exists (any instance), so a digest due at the
+ * same minute waits for the items being stored instead of posting a "quiet day". A marker older than this is a run
+ * whose process died: ignored.
+ */
+export const INGEST_RUNNING_PREFIX = 'ingest:running:';
+export const INGEST_MARKER_STALE_MS = 30 * 60_000;
+let runCounter = 0;
+
+/** How many ingest runs (on any instance) are storing items right now. */
+export async function ingestsInProgress(now: Date): Promise<number> {
+  return Claim.countDocuments({
+    _id: { $regex: `^${INGEST_RUNNING_PREFIX}` },
+    claimedAt: { $gte: new Date(now.getTime() - INGEST_MARKER_STALE_MS) },
+  });
+}
+
 export async function runIngest(ctx: SmxContext, opts: IngestOptions = {}): Promise<SourceOutcome[]> {
   const retry = retryPolicy({ now: ctx.now, ...opts.retry });
   const enabled = (opts.sources ?? reviewSources).filter((s) => s.enabled(ctx.config));
-  return Promise.all(enabled.map((s) => ingestOne(s, ctx, retry)));
+  const marker = `${INGEST_RUNNING_PREFIX}${ctx.instanceId}:${++runCounter}`;
+  // The marker only makes digests wait; when it cannot be written the ingest still runs.
+  const marked = await tryClaim(marker, ctx.instanceId, ctx.now()).catch((err: unknown) => {
+    ctx.logger.warn({ err }, 'could not mark the ingest as running');
+    return false;
+  });
+  try {
+    return await Promise.all(enabled.map((s) => ingestOne(s, ctx, retry)));
+  } finally {
+    if (marked) {
+      await releaseClaim(marker, ctx.instanceId).catch((err: unknown) => {
+        ctx.logger.warn(
+          { err },
+          'could not clear the ingest-running mark; digests ignore it after 30 minutes',
+        );
+      });
+    }
+  }
 }

@@ -9,11 +9,14 @@ export async function getCursor(source: string): Promise<string | null> {
   return s?.cursor ?? null;
 }
 
-/** A successful run: the new cursor is stored only now, after its items are. */
+/**
+ * A successful run: the new cursor is stored only now, after its items are. `partialError` is a part of the source
+ * that failed while the rest came in: it stays visible as the last error.
+ */
 export async function recordSuccess(
   source: string,
   at: Date,
-  update: { cursor?: string | null; unavailable?: string | null } = {},
+  update: { cursor?: string | null; unavailable?: string | null; partialError?: string | null } = {},
 ): Promise<void> {
   await SourceState.updateOne(
     { _id: source },
@@ -21,8 +24,8 @@ export async function recordSuccess(
       $set: {
         lastRunAt: at,
         lastSuccessAt: at,
-        lastError: null,
-        lastErrorAt: null,
+        lastError: update.partialError ? update.partialError.slice(0, 500) : null,
+        lastErrorAt: update.partialError ? at : null,
         ...(update.cursor === undefined ? {} : { cursor: update.cursor }),
         ...(update.unavailable === undefined ? {} : { unavailable: update.unavailable }),
       },

@@ -6,7 +6,16 @@
 import { Review } from '../../models/review';
 import { reviewSources } from '../adapters/sources';
 import type { SmxContext } from '../context';
+import { sourceLabel } from '../slack/blocks/digest';
+import { audienceTargets } from './audience-targets';
 import { allStates } from './source-state';
+
+/** A feed's name as people read it: "X audience (followers)" for `audience:x`, else the id capitalised. */
+function otherLabel(id: string): string {
+  const audience = audienceTargets.find((a) => a.stateId === id);
+  if (audience) return `${audience.label} audience (followers)`;
+  return sourceLabel(id);
+}
 
 export type SourceKind = 'api' | 'webhook' | 'import' | 'other';
 
@@ -67,7 +76,7 @@ export async function sourcesReport(ctx: SmxContext): Promise<SourceRow[]> {
   for (const name of imported) {
     rows.push({
       name,
-      label: `Import or webhook: ${name}`,
+      label: `${sourceLabel(name)} (import or webhook)`,
       kind: 'import',
       on: null,
       setupHint: null,
@@ -85,7 +94,15 @@ export async function sourcesReport(ctx: SmxContext): Promise<SourceRow[]> {
   for (const s of states) {
     const name = String(s._id);
     if (known.has(name)) continue;
-    rows.push({ name, label: name, kind: 'other', on: null, setupHint: null, items: null, ...base(name) });
+    rows.push({
+      name,
+      label: otherLabel(name),
+      kind: 'other',
+      on: null,
+      setupHint: null,
+      items: null,
+      ...base(name),
+    });
   }
   return rows;
 }

@@ -74,14 +74,14 @@ describe('/smx sources', () => {
       '*X mentions* — *off*: set TWITTER_APP_KEY, TWITTER_APP_SECRET, TWITTER_ACCESS_TOKEN and TWITTER_ACCESS_SECRET',
     );
     expect(text).toContain('*Feedback webhook (POST /hooks/feedback)* — on · 0 items stored');
-    expect(text).toContain('*Import or webhook: mouthshut* — import · 1 item stored');
-    expect(text).toContain('*audience:facebook* — last success Tue 24 Nov, 10:00 IST');
+    expect(text).toContain('*Mouthshut (import or webhook)* — import · 1 item stored');
+    expect(text).toContain('*Facebook Page audience (followers)* — last success Tue 24 Nov, 10:00 IST');
     expect(text).toContain(
-      '*audience:x* — last success never · last error (Tue 24 Nov, 10:00 IST): auth: X refused &lt;@U123&gt; credentials',
+      '*X audience (followers)* — last success never · last error (Tue 24 Nov, 10:00 IST): auth: X refused &lt;@U123&gt; credentials',
     );
     expect(text).not.toContain('<@U123>');
     expect(body?.text).toBe(
-      'Review sources — google: on, facebook: error, x: off, feedback: on, mouthshut: import',
+      'Review sources — Google Business Profile: on, Facebook Page: error, X mentions: off, Feedback webhook (POST /hooks/feedback): on, Mouthshut (import or webhook): import',
     );
   });
 

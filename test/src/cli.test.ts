@@ -78,7 +78,7 @@ describe('npx smx import', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n')).toEqual([
-      'Imported mouthshut.csv as source "mouthshut": 4 inserted, 1 duplicate, 6 rejected.',
+      'Imported mouthshut.csv as source "mouthshut": 4 inserted, 0 duplicate, 7 rejected.',
       'Rejected:',
       '  line 4: rating must be a whole number from 1 to 5',
       '  line 5: external_id is required (a string, unique per source)',
@@ -86,6 +86,7 @@ describe('npx smx import', () => {
       '  line 9: text needs a text or a rating',
       '  line 10: url must be an http(s) URL',
       '  line 11: posted_at must be an ISO 8601 time, e.g. 2026-11-24T09:30:00Z',
+      "  line 12: external_id 'M1' is already used on line 2 of this file; only line 2 was imported",
       '',
     ]);
 
@@ -110,7 +111,7 @@ describe('npx smx import', () => {
   test('importing the same file again inserts nothing', async () => {
     const r = await run(['import', 'mouthshut.csv', '--source', 'mouthshut'], db().connection.name, dir);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('0 inserted, 5 duplicate, 6 rejected.');
+    expect(r.stdout).toContain('0 inserted, 4 duplicate, 7 rejected.');
     expect(await Review.countDocuments({ source: 'mouthshut' })).toBe(4);
   });
 

@@ -34,6 +34,13 @@ export interface ItemOptions {
   showNames: boolean;
   /** Longest excerpt in characters (before escaping). */
   excerptChars?: number;
+  /** Digest highlights: a positive item gets no Assign/Handled buttons unless it asks something. */
+  quietPositives?: boolean;
+}
+
+/** A positive item that asks a question still needs an answer from someone. */
+export function needsAnswer(item: DigestItem): boolean {
+  return item.sentiment !== 'positive' || /\?/.test(item.text ?? '');
 }
 
 /** The measure the message limits apply to (Slack fails whole messages around 13 k characters of block text). */
@@ -48,9 +55,9 @@ const SOURCE_LABELS: Record<string, string> = {
   feedback: 'Feedback',
 };
 
-/** Display name of a source: known ones are capitalised, import names (e.g. `mouthshut`) shown as given. */
+/** Display name of a source: known ones by name, import names capitalised (`mouthshut` → "Mouthshut"). */
 export function sourceLabel(source: string): string {
-  return SOURCE_LABELS[source] ?? quoteOutside(source, 40);
+  return SOURCE_LABELS[source] ?? quoteOutside(source.charAt(0).toUpperCase() + source.slice(1), 40);
 }
 
 /** ★★☆☆☆ for 2; "no rating" when the item has none. */
@@ -130,6 +137,7 @@ export function reviewItemBlocks(item: DigestItem, opts: ItemOptions): KnownBloc
     elements: [{ type: 'mrkdwn', text: context.join(' · ') }],
   });
   const buttons = [];
+  if (opts.quietPositives && !needsAnswer(item)) return blocks;
   if (item.status !== 'handled' && item.status !== 'assigned') {
     buttons.push({
       type: 'button' as const,
@@ -201,6 +209,27 @@ export interface DigestData {
   previousAt: Date | null;
   /** Ratings of the 7 days before this period, for the change. */
   baseline: RatingSummary;
+  /**
+   * New items posted before the backfill window (a source's history on first connect, a big import): stored for
+   * metrics and `/smx reviews`, summarised in one line instead of one card each; they leave the inbox with it.
+   */
+  older?: OlderItems;
+}
+
+export interface OlderItems {
+  ids: string[];
+  bySource: Array<{ source: string; count: number; fromYear: number; toYear: number }>;
+}
+
+/** "2,134 older reviews from Google, 2019–2026, imported — see `/smx reviews all`" (one line for every source). */
+export function olderLine(older: OlderItems): string {
+  const parts = older.bySource.map(
+    (s) =>
+      `${s.count.toLocaleString('en-US')} older ${s.count === 1 ? 'review' : 'reviews'} from ${sourceLabel(s.source)}, ${
+        s.fromYear === s.toYear ? s.fromYear : `${s.fromYear}–${s.toYear}`
+      }`,
+  );
+  return `:file_cabinet: ${parts.join('; ')}, imported — see \`/smx reviews all\``;
 }
 
 export interface DigestMessage extends SlackMessage {
@@ -281,16 +310,18 @@ export function buildDigestMessages(data: DigestData, opts: { preview?: boolean 
     ? `New since ${formatLocal(data.previousAt, data.timezone)}`
     : 'New since smx started collecting';
 
+  const older = data.older && data.older.ids.length > 0 ? data.older : undefined;
   if (data.items.length === 0) {
     const text = quietText(data.previousAt, data.timezone);
+    const line = older ? olderLine(older) : undefined;
     return [
       {
-        text: `${title}: ${text}`,
+        text: `${title}: ${text}${line ? ` ${line.replace(/^:file_cabinet: /, '')}.` : ''}`,
         blocks: [
           { type: 'header', text: { type: 'plain_text', text: title } },
-          { type: 'section', text: { type: 'mrkdwn', text: `:sunny: ${text}` } },
+          { type: 'section', text: { type: 'mrkdwn', text: `:sunny: ${text}${line ? `\n${line}` : ''}` } },
         ],
-        reviewIds: [],
+        reviewIds: older?.ids ?? [],
       },
     ];
   }
@@ -306,12 +337,13 @@ export function buildDigestMessages(data: DigestData, opts: { preview?: boolean 
     );
   }
   summary.push(ratingLine(data.items, data.baseline));
+  if (older) summary.push(olderLine(older));
   const head: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: title } },
     { type: 'context', elements: [{ type: 'mrkdwn', text: since }] },
     { type: 'section', text: { type: 'mrkdwn', text: truncate(summary.join('\n'), 2900) } },
   ];
-  const opt: ItemOptions = { timezone: data.timezone, showNames: data.showNames };
+  const opt: ItemOptions = { timezone: data.timezone, showNames: data.showNames, quietPositives: true };
 
   const groups: Array<{ title: string; items: DigestItem[] }> = [
     { title: `:rotating_light: *Needs attention* (${negative.length})`, items: negative },
@@ -367,7 +399,8 @@ export function buildDigestMessages(data: DigestData, opts: { preview?: boolean 
               },
             ]
           : [];
-      return { text: headline, blocks: [...p.blocks, ...more], reviewIds: p.ids };
+      // The summarised older items leave the inbox with the first message, which carries their line.
+      return { text: headline, blocks: [...p.blocks, ...more], reviewIds: [...p.ids, ...(older?.ids ?? [])] };
     }
     const label: KnownBlock = {
       type: 'context',

@@ -77,7 +77,7 @@ export function sourcesMessage(rows: readonly SourceRow[], timezone: string): Sl
     ],
   });
   const summary = main
-    .map((r) => `${r.name}: ${r.on === false ? 'off' : r.lastError ? 'error' : r.on ? 'on' : 'import'}`)
+    .map((r) => `${r.label}: ${r.on === false ? 'off' : r.lastError ? 'error' : r.on ? 'on' : 'import'}`)
     .join(', ');
   return { text: `Review sources — ${summary}`, blocks };
 }
