@@ -65,7 +65,7 @@ describe('daily audience snapshot job', () => {
     // `/smx sources` lists the failed reading (the ingest helper's command shows every SourceState row)
     const { responses } = await t.command('sources');
     const listed = visibleText(responses[0]?.body);
-    expect(listed).toContain('audience:x');
+    expect(listed).toContain('*X audience (followers)*');
     expect(listed).toMatch(/429/);
 
     // metrics shows X from its last good reading, and Facebook growth since the previous period
