@@ -131,6 +131,9 @@ export async function startFerretdb(
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
         child.once('exit', () => resolve());
+        // The child was unref'd at start; waiting for its exit must keep the process alive, or a caller awaiting
+        // stop() (jest's global teardown, the import CLI) ends with code 0 before the promise settles.
+        child.ref();
         child.kill('SIGTERM');
       }),
   };
