@@ -5,6 +5,7 @@ import type { Job } from './types';
 export const digestJob: Job = {
   name: 'digest',
   schedule: (config) => config.digest.cron,
+  catchUp: 'day',
   async run({ ctx, client }) {
     await runDigest(ctx, client);
   },

@@ -1,5 +1,6 @@
 import type { WebClient } from '@slack/web-api';
-import { type ScheduledTask, schedule } from 'node-cron';
+import { DateTime } from 'luxon';
+import { createTask, parse as parseCron, type ScheduledTask, schedule } from 'node-cron';
 import type { SmxContext } from '../src/context';
 import { digestJob } from './digest';
 import { ingestJob } from './ingest';
@@ -10,6 +11,61 @@ import type { Job } from './types';
 
 /** Every scheduled job. Adding one = one file + one line here. */
 export const jobs: readonly Job[] = [ingestJob, digestJob, publishJob, snapshotJob, reportJob];
+
+/**
+ * The latest time `cron` fired (in `timezone`) between the start of today (or of this ISO week) and `now`, to the
+ * minute; undefined when it has not fired yet in that period.
+ */
+export function lastScheduledRun(
+  cron: string,
+  timezone: string,
+  now: Date,
+  period: 'day' | 'week',
+): Date | undefined {
+  const fields = parseCron(cron);
+  const task = createTask(cron, () => undefined, { timezone });
+  try {
+    const local = DateTime.fromJSDate(now, { zone: timezone });
+    const start = local.startOf(period === 'day' ? 'day' : 'week');
+    let latest: DateTime | undefined;
+    // Only the hours and minutes the expression names are candidates (a handful for a daily or weekly job).
+    for (let day = start; day <= local; day = day.plus({ days: 1 })) {
+      for (const hour of fields.hour) {
+        for (const minute of fields.minute) {
+          const at = day.set({ hour, minute, second: 0, millisecond: 0 });
+          if (at < start || at > local || (latest && at <= latest)) continue;
+          if (task.match(at.toJSDate())) latest = at;
+        }
+      }
+    }
+    return latest?.toJSDate();
+  } finally {
+    void task.destroy();
+  }
+}
+
+/** Start-up: each catch-up job whose time passed today (this week) runs once now; its claim prevents a repeat. */
+export async function catchUpMissedRuns(
+  ctx: SmxContext,
+  client: WebClient,
+  list: readonly Job[] = jobs,
+): Promise<string[]> {
+  const ran: string[] = [];
+  for (const job of list) {
+    if (!job.catchUp) continue;
+    const due = lastScheduledRun(job.schedule(ctx.config), ctx.config.timezone, ctx.now(), job.catchUp);
+    if (!due) continue;
+    const log = ctx.logger.child({ job: job.name, due });
+    try {
+      await job.run({ ctx, client });
+      ran.push(job.name);
+      log.info('start-up catch-up ran (posts nothing if it already went out)');
+    } catch (err) {
+      log.error({ err }, 'start-up catch-up failed; the next scheduled run retries');
+    }
+  }
+  return ran;
+}
 
 /** Schedules every job in the hospital's time zone; a run that overruns its tick is not started twice. */
 export function startJobs(
@@ -35,7 +91,9 @@ export function startJobs(
     ),
   );
   ctx.logger.info({ jobs: list.map((j) => `${j.name} (${j.schedule(ctx.config)})`) }, 'jobs scheduled');
+  const catchingUp = catchUpMissedRuns(ctx, client, list);
   return async () => {
     for (const t of tasks) await t.destroy();
+    await catchingUp;
   };
 }

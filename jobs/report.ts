@@ -5,6 +5,7 @@ import type { Job } from './types';
 export const reportJob: Job = {
   name: 'metrics-report',
   schedule: (config) => config.metrics.reportCron,
+  catchUp: 'week',
   async run({ ctx, client }) {
     await postWeeklyReport(ctx, client);
   },

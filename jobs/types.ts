@@ -12,4 +12,9 @@ export interface Job {
   name: string;
   schedule(config: Config): string;
   run(deps: JobDeps): Promise<void>;
+  /**
+   * Runs once at start-up when its scheduled time passed earlier today ('day') or this ISO week ('week') — a
+   * digest or report missed while smx was down. The job's own exactly-once claim keeps it to one post.
+   */
+  catchUp?: 'day' | 'week';
 }

@@ -3,6 +3,7 @@ import { AudienceSnapshot } from './audience-snapshot';
 import { Audit } from './audit';
 import { CannedPost } from './canned-post';
 import { Claim } from './claim';
+import { DeliveryState } from './delivery-state';
 import { DigestInbox } from './digest-inbox';
 import { DigestLog } from './digest-log';
 import { Goal } from './goal';
@@ -18,6 +19,7 @@ export {
   Audit,
   CannedPost,
   Claim,
+  DeliveryState,
   DigestInbox,
   DigestLog,
   Goal,
@@ -43,4 +45,5 @@ export const allModels = [
   CannedPost,
   DigestInbox,
   DigestLog,
+  DeliveryState,
 ] as const;

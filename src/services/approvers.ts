@@ -37,6 +37,16 @@ export async function isApprover(ctx: SmxContext, client: WebClient, userId: str
   return false;
 }
 
+/** Every approver's user id: the users in SMX_APPROVERS plus the members of its user groups. */
+export async function approverUserIds(ctx: SmxContext, client: WebClient): Promise<string[]> {
+  const ids = new Set<string>();
+  for (const id of ctx.config.posts.approvers) {
+    if (isGroupId(id)) for (const u of await groupMembers(ctx, client, id)) ids.add(u);
+    else ids.add(id);
+  }
+  return [...ids];
+}
+
 /** For tests: forget cached group memberships. */
 export function clearApproverCache(): void {
   cache.clear();

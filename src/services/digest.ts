@@ -48,6 +48,7 @@ import {
 } from '../slack/blocks/digest';
 import { localDay } from '../slack/time';
 import { noteClaim, releaseClaim, tryClaim } from './claims';
+import { reportDeliveryFailure, reportDeliverySuccess } from './delivery-alerts';
 import { ingestsInProgress } from './ingest';
 
 /** Where a digest goes and which items it covers: `include` facilities, or everything except `exclude`. */
@@ -398,6 +399,16 @@ export async function runDigest(
   if (waited > wait.pollMs) ctx.logger.info({ waitedMs: waited }, 'digest waited for a running ingest');
   const outcomes: DigestOutcome[] = [];
   for (const target of digestTargets(ctx.config)) outcomes.push(await postDigest(ctx, client, target));
+  for (const o of outcomes) {
+    if (o.status === 'failed') {
+      await reportDeliveryFailure(ctx, client, {
+        kind: 'digest',
+        channel: o.channel,
+        key: o.key,
+        error: o.error,
+      });
+    } else if (o.status !== 'skipped') await reportDeliverySuccess(ctx, 'digest', o.channel);
+  }
   const failed = outcomes.filter((o) => o.status === 'failed');
   if (failed.length > 0) {
     throw new Error(

@@ -3,6 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import { Post } from '../../models/post';
 import type { SmxContext } from '../context';
 import { isApprover } from './approvers';
+import { openDeliveryFailures } from './delivery-alerts';
 import { computeMetrics, type MetricsReport } from './metrics';
 
 export interface HomeDraft {
@@ -22,6 +23,8 @@ export interface HomeData {
   draftsWaiting: number;
   next: Array<{ shortId: string; text: string; targets: string[]; scheduledAt: Date }>;
   month: MetricsReport;
+  /** Digests and reports that could not be posted (and have not been since), as ready lines. */
+  deliveryFailures: string[];
   now: Date;
   timezone: string;
 }
@@ -34,7 +37,7 @@ export async function loadHome(ctx: SmxContext, client: WebClient, viewer: strin
   const approver = await isApprover(ctx, client, viewer);
   const draftFilter: Record<string, unknown> = { status: 'pending_approval' };
   if (!ctx.config.posts.allowSelfApproval) draftFilter.authorId = { $ne: viewer };
-  const [drafts, next, month] = await Promise.all([
+  const [drafts, next, month, deliveryFailures] = await Promise.all([
     approver
       ? Post.find(draftFilter)
           .sort({ scheduledAt: 1 })
@@ -48,6 +51,7 @@ export async function loadHome(ctx: SmxContext, client: WebClient, viewer: strin
       .select({ shortId: 1, text: 1, targets: 1, scheduledAt: 1 })
       .lean(),
     computeMetrics(ctx, 'this-month'),
+    openDeliveryFailures(ctx),
   ]);
   return {
     viewer,
@@ -68,6 +72,7 @@ export async function loadHome(ctx: SmxContext, client: WebClient, viewer: strin
       scheduledAt: p.scheduledAt,
     })),
     month,
+    deliveryFailures,
     now,
     timezone: ctx.config.timezone,
   };

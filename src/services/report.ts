@@ -10,6 +10,7 @@ import { metricsMessage } from '../slack/blocks/metrics';
 import { localWeek } from '../slack/time';
 import { type Chart, postsCadenceChart, ratingVolumeChart } from './charts';
 import { noteClaim, releaseClaim, tryClaim } from './claims';
+import { reportDeliveryFailure, reportDeliverySuccess } from './delivery-alerts';
 import { computeMetrics, type WeeklySeries, weeklySeries } from './metrics';
 
 export async function renderCharts(series: WeeklySeries): Promise<Chart[]> {
@@ -100,12 +101,14 @@ export async function postWeeklyReport(ctx: SmxContext, client: WebClient): Prom
     posted = true;
     await uploadCharts(client, channel, charts, charts.map((c) => c.altText).join('\n'));
     await noteClaim(key, ctx.instanceId, 'posted');
+    await reportDeliverySuccess(ctx, 'report', channel);
     log.info({ key, queries: report.queries }, 'weekly report posted');
     return 'posted';
   } catch (err) {
     if (!posted) {
       // Nothing reached the channel: give the claim back so the next run (or another instance) can post it.
       await releaseClaim(key, ctx.instanceId);
+      await reportDeliveryFailure(ctx, client, { kind: 'report', channel, key, error: err });
     } else {
       // The message is out; posting it again would duplicate it. Keep the claim and say what is missing.
       await noteClaim(key, ctx.instanceId, 'posted without charts').catch(() => undefined);

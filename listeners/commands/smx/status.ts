@@ -1,3 +1,4 @@
+import { openDeliveryFailures } from '../../../src/services/delivery-alerts';
 import { formatLocal } from '../../../src/slack/time';
 import type { Subcommand } from './types';
 
@@ -9,7 +10,8 @@ const DB_LABEL = {
 
 export const status: Subcommand = {
   name: 'status',
-  summary: 'Check that smx is healthy: database, time zone and what is connected.',
+  summary:
+    'Check that smx is healthy: database, time zone, what is connected, and a digest or report that could not be posted.',
   example: '/smx status',
   async run({ ctx, respond }) {
     const up = await ctx.db.ping();
@@ -22,6 +24,7 @@ export const status: Subcommand = {
       `:clock9: Time zone: ${config.timezone} — it is ${formatLocal(ctx.now(), config.timezone)}`,
       `:bird: X: ${on(config.twitter)} · :blue_book: Facebook Page: ${on(config.facebook)} · :star: Google reviews: ${on(config.google)}`,
     ];
+    if (up) lines.push(...(await openDeliveryFailures(ctx)));
     await respond({ response_type: 'ephemeral', text: lines.join('\n') });
   },
 };

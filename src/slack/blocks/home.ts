@@ -42,6 +42,7 @@ export function homeView(d: HomeData): View {
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: 'smx — social media desk' } },
   ];
+  if (d.deliveryFailures.length > 0) blocks.push(section(d.deliveryFailures.join('\n').slice(0, 2900)));
 
   // Drafts the viewer can decide, each with the approval card's own buttons.
   if (d.isApprover) {
