@@ -3,8 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, type Receiver, SocketModeReceiver } from '@slack/bolt';
 import { registerListeners } from '../listeners';
 import type { SmxContext } from './context';
-import { toUserFacing } from './errors';
+import { logFailure } from './errors';
 import { customRoutes } from './http';
+import { listenOn, routesServer } from './http/server';
+import { FATAL_AUTH_ERRORS, HealthMonitor } from './services/health';
 import { boltLogger } from './slack/bolt-logger';
 
 export interface SmxAppOptions {
@@ -12,30 +14,66 @@ export interface SmxAppOptions {
   processBeforeResponse?: boolean;
   /** Retries of Slack Web API calls; tests set 0, since Slack's default policy retries for about 30 minutes. */
   slackRetries?: number;
+  /** Socket Mode: how long the client waits before reconnecting (tests shorten Slack's 5 s default). */
+  socketReconnectMs?: number;
 }
 
 export interface SmxApp {
   app: App;
   ctx: SmxContext;
-  /** Starts listening; in HTTP mode resolves with the bound port (PORT=0 picks a free one). */
+  /** Checks the Slack tokens, then starts listening; resolves with the bound HTTP port (PORT=0 picks a free one). */
   start(): Promise<{ port: number | undefined }>;
   stop(): Promise<void>;
+}
+
+/** Start-up refused for a reason the operator must fix (a wrong token): main prints the message, no stack. */
+export class StartupError extends Error {
+  override name = 'StartupError';
+}
+
+function slackErrorCode(err: unknown): string | undefined {
+  const code = (err as { data?: { error?: unknown } } | undefined)?.data?.error;
+  return typeof code === 'string' ? code : undefined;
 }
 
 /** Builds the Bolt app with every listener and HTTP route registered. Starting it is the caller's choice. */
 export function createSmxApp(ctx: SmxContext, options: SmxAppOptions = {}): SmxApp {
   const { config } = ctx;
   const logger = boltLogger(ctx.logger);
+  const health = ctx.health ?? new HealthMonitor(config);
+  ctx.health = health;
   const routes = customRoutes(ctx);
+  const clientOptions = {
+    ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
+    ...(options.slackRetries === undefined ? {} : { retryConfig: { retries: options.slackRetries } }),
+  };
   let httpReceiver: HTTPReceiver | undefined;
+  let socketReceiver: SocketModeReceiver | undefined;
+  let routesHttp: Server | undefined;
   let receiver: Receiver;
   if (config.slack.appToken) {
-    receiver = new SocketModeReceiver({
+    socketReceiver = new SocketModeReceiver({
       appToken: config.slack.appToken,
-      customRoutes: routes,
-      installerOptions: { port: config.port },
       logger,
+      // apps.connections.open goes to the same Web API base as every other call (SLACK_API_URL).
+      installerOptions: { clientOptions },
+      ...(options.socketReconnectMs === undefined ? {} : { clientPingTimeout: options.socketReconnectMs }),
     });
+    const client = socketReceiver.client;
+    client.on('connected', () => {
+      health.socket = 'connected';
+      ctx.logger.info({ mode: 'socket' }, 'Socket Mode: connected to Slack');
+    });
+    const down = (state: 'connecting' | 'disconnected') => () => {
+      if (health.socket === 'connected')
+        ctx.logger.warn({ mode: 'socket' }, 'Socket Mode: connection to Slack lost; reconnecting');
+      health.socket = state;
+    };
+    client.on('close', down('disconnected'));
+    client.on('disconnected', down('disconnected'));
+    client.on('reconnecting', down('connecting'));
+    routesHttp = routesServer(routes, ctx.logger);
+    receiver = socketReceiver;
   } else {
     httpReceiver = new HTTPReceiver({
       signingSecret: config.slack.signingSecret,
@@ -47,46 +85,77 @@ export function createSmxApp(ctx: SmxContext, options: SmxAppOptions = {}): SmxA
     receiver = httpReceiver;
   }
 
+  // Deferred: Bolt's constructor would call auth.test at once and crash the process on a bad token (an unhandled
+  // rejection); start() checks the token first and says which one is wrong.
   const app = new App({
     token: config.slack.botToken,
     receiver,
     logger,
-    clientOptions: {
-      ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
-      ...(options.slackRetries === undefined ? {} : { retryConfig: { retries: options.slackRetries } }),
-    },
+    clientOptions,
+    deferInitialization: true,
   });
 
   registerListeners(app, ctx);
 
   app.error(async (error) => {
     // The backstop: listeners answer users themselves; this only catches what slipped through.
-    const answer = toUserFacing(error);
-    ctx.logger.error(
-      { err: error, code: answer.code, ref: answer.ref },
-      'unhandled error in a Slack listener',
-    );
+    logFailure(ctx.logger, error, 'unhandled error in a Slack listener');
   });
 
+  const where = config.bindAddress ?? 'all interfaces';
   return {
     app,
     ctx,
     async start() {
+      const auth = await health.slackAuth(true);
+      if (!auth.ok && auth.fatal) {
+        throw new StartupError(
+          `Slack refuses SLACK_BOT_TOKEN (${auth.error}). Copy the Bot User OAuth Token (xoxb-…) again from your Slack app's OAuth & Permissions page (reinstall the app if it was revoked), set SLACK_BOT_TOKEN, and start again.`,
+        );
+      }
+      if (!auth.ok) {
+        ctx.logger.warn(
+          { slack: auth.error },
+          "can't reach Slack to check SLACK_BOT_TOKEN; Bolt keeps retrying, /healthz says so",
+        );
+      }
+      await app.init();
       if (httpReceiver) {
-        const server = (await httpReceiver.start(config.port)) as Server;
+        const server = (await httpReceiver.start({ port: config.port, host: config.bindAddress })) as Server;
         const port = (server.address() as AddressInfo).port;
         ctx.logger.info(
-          { port, mode: 'http' },
-          `smx is listening on port ${port} (POST /slack/events, GET /healthz)`,
+          { port, host: where, mode: 'http' },
+          `smx is listening on port ${port} of ${where} (POST /slack/events, GET /healthz)`,
         );
         return { port };
       }
-      await app.start();
-      ctx.logger.info({ mode: 'socket', port: config.port }, 'smx is connected to Slack in Socket Mode');
-      return { port: config.port };
+      const port = await listenOn(routesHttp as Server, config.port, config.bindAddress);
+      try {
+        await app.start();
+      } catch (err) {
+        (routesHttp as Server).close();
+        const code = slackErrorCode(err);
+        if (code && FATAL_AUTH_ERRORS.has(code)) {
+          throw new StartupError(
+            `Slack refuses SLACK_APP_TOKEN (${code}). Create an App-Level Token with the connections:write scope (your Slack app → Basic Information → App-Level Tokens), set it as SLACK_APP_TOKEN, and start again.`,
+          );
+        }
+        throw err;
+      }
+      ctx.logger.info(
+        { mode: 'socket', port, host: where },
+        `smx is connected to Slack in Socket Mode; GET /healthz on port ${port} of ${where}`,
+      );
+      return { port };
     },
     async stop() {
+      // Bolt's stop does not wait for the WebSocket's close handshake; wait for it so nothing is left running.
+      if (socketReceiver) await socketReceiver.client.disconnect();
       await app.stop();
+      if (routesHttp?.listening) {
+        routesHttp.closeAllConnections();
+        await new Promise<void>((resolve) => routesHttp?.close(() => resolve()));
+      }
     },
   };
 }

@@ -1,6 +1,8 @@
 /**
- * `npx smx <command>`: command-line tools next to the Slack app: `import` and `phi-check`. Exit code 0 when the command ran
- * (even if some rows were rejected), 1 when the input cannot be used at all (missing file, missing --source …).
+ * `npx smx <command>`: command-line tools next to the Slack app: `import` and `phi-check`. Exit codes of `import`,
+ * for scripts and cron: 0 the import ran (even if some rows were rejected), 1 the input could not be used (missing or
+ * unreadable file, a CSV without the columns, bad configuration, no database), 2 a usage error (unknown command or
+ * option, missing --source …).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,9 +13,11 @@ import pino from 'pino';
 import { type Config, readToolConfig } from './config';
 import { connectDatabase } from './db';
 import { REDACT_PATHS } from './logger';
-import { COLUMNS, checkImportArgs, ImportInputError, importFile } from './services/import';
+import { COLUMNS, checkImportArgs, ImportInputError, ImportUsageError, importFile } from './services/import';
 import { checkPhi } from './services/phi';
 import { checkDraft } from './services/phi-config';
+
+export const EXIT = { ok: 0, input: 1, usage: 2 } as const;
 
 export const USAGE = `Usage: npx smx import <file.csv|file.json> --source <name> [--facility <name>]
        npx smx phi-check [--json] < drafts.txt
@@ -51,15 +55,17 @@ async function runImport(args: string[], io: Io): Promise<number> {
   try {
     parsed = parseImportArgs(args);
   } catch (err) {
-    io.err(`smx import: ${(err as Error).message}\n\n${USAGE}\n`);
-    return 1;
+    // node:util parseArgs throws a TypeError for unknown options and missing option values.
+    const usage = err instanceof ImportUsageError || err instanceof TypeError;
+    io.err(`smx import: ${(err as Error).message}\n${usage ? '' : 'Nothing was imported.\n'}\n${USAGE}\n`);
+    return usage ? EXIT.usage : EXIT.input;
   }
   const configResult = readToolConfig();
   if (!configResult.ok) {
     io.err(
-      `smx import: the configuration has problems:\n${configResult.problems.map((p) => `  - ${p}\n`).join('')}`,
+      `smx import: the configuration has problems:\n${configResult.problems.map((p) => `  - ${p}\n`).join('')}Nothing was imported.\n`,
     );
-    return 1;
+    return EXIT.input;
   }
   const config = configResult.config;
   // Logs go to stderr so that stdout holds only the import's report.
@@ -67,7 +73,13 @@ async function runImport(args: string[], io: Io): Promise<number> {
     { level: 'warn', base: { app: 'smx-import' }, redact: { paths: REDACT_PATHS, censor: '[redacted]' } },
     pino.destination(2),
   );
-  const db = await connectDatabase(config, logger);
+  let db: Awaited<ReturnType<typeof connectDatabase>>;
+  try {
+    db = await connectDatabase(config, logger);
+  } catch (err) {
+    io.err(`smx import: can't reach the database: ${(err as Error).message}\nNothing was imported.\n`);
+    return EXIT.input;
+  }
   try {
     const bar =
       io.stderrIsTty && parsed.size >= PROGRESS_MIN_BYTES
@@ -97,11 +109,11 @@ async function runImport(args: string[], io: Io): Promise<number> {
       io.out('Rejected:\n');
       for (const r of result.rejected) io.out(`  ${r.where}: ${r.reason}\n`);
     }
-    return 0;
+    return EXIT.ok;
   } catch (err) {
     if (err instanceof ImportInputError || (err as { cause?: unknown }).cause instanceof ImportInputError) {
       io.err(`smx import: ${(err as Error).message}\nNothing was imported.\n\n${USAGE}\n`);
-      return 1;
+      return EXIT.input;
     }
     throw err;
   } finally {
@@ -121,7 +133,7 @@ function parseImportArgs(args: string[]) {
     options: { source: { type: 'string' }, facility: { type: 'string' } },
   });
   if (positionals.length > 1)
-    throw new ImportInputError(`import takes one file; got ${positionals.join(', ')}`);
+    throw new ImportUsageError(`import takes one file; got ${positionals.join(', ')}`);
   const { file, source } = checkImportArgs(positionals[0], values.source);
   const facility = values.facility?.trim() || undefined;
   return { file, source, facility, size: fs.statSync(file).size };
@@ -191,8 +203,8 @@ export async function main(
   }
   if (command === undefined) {
     io.err(`${USAGE}\n`);
-    return 1;
+    return EXIT.usage;
   }
   io.err(`smx: unknown command '${command}'.\n\n${USAGE}\n`);
-  return 1;
+  return EXIT.usage;
 }

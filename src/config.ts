@@ -2,6 +2,7 @@
  * The only module that reads the environment. Everything is validated once at start-up; when anything is wrong,
  * every problem is listed with how to fix it, so an operator fixes them all in one go.
  */
+import { isIP } from 'node:net';
 import path from 'node:path';
 import dotenv from 'dotenv';
 import { IANAZone } from 'luxon';
@@ -9,6 +10,8 @@ import { validate as validateCron } from 'node-cron';
 import { z } from 'zod';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const EMBEDDED_KINDS = ['auto', 'ferretdb', 'mongod'] as const;
+export type EmbeddedDbChoice = (typeof EMBEDDED_KINDS)[number];
 
 const optionalString = z
   .string()
@@ -87,6 +90,46 @@ const idList = optionalString.transform((v) =>
     .filter((s) => s !== ''),
 );
 
+/** How to find each kind of Slack id, for the messages below. */
+export const FIND_ID = {
+  user: "a person's member ID (U… or W…) is in their profile → ⋮ (more) → Copy member ID",
+  group: "a user group's ID (S…) is at the end of the address of its page (People → User groups → the group)",
+  channel:
+    "a channel's ID (C…, or G… for older private channels) is at the bottom of its details: click the channel name → About",
+} as const;
+
+const USER_ID = /^[UW][A-Z0-9]+$/;
+const GROUP_ID = /^S[A-Z0-9]+$/;
+const CHANNEL_ID = /^[CG][A-Z0-9]+$/;
+
+/** True for a Slack channel id (C…/G…); names such as #approvals are not ids. */
+export function isChannelId(v: string): boolean {
+  return CHANNEL_ID.test(v);
+}
+
+const channelId = (name: string) =>
+  optionalString.superRefine((v, ctx) => {
+    if (v !== undefined && !isChannelId(v)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `${name} must be a channel ID such as C0123ABCD, not '${v}': ${FIND_ID.channel}`,
+      });
+    }
+  });
+
+/** SMX_APPROVERS: user ids and user-group ids only; '@meera' or '#compliance' would silently match nobody. */
+const approverList = idList.superRefine((ids, ctx) => {
+  const bad = ids.filter((id) => !USER_ID.test(id) && !GROUP_ID.test(id));
+  if (bad.length > 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `SMX_APPROVERS must list Slack user IDs (U…/W…) and user-group IDs (S…), comma-separated; not ${bad
+        .map((b) => `'${b}'`)
+        .join(', ')}. ${FIND_ID.user}; ${FIND_ID.group}`,
+    });
+  }
+});
+
 const schema = z.object({
   SLACK_BOT_TOKEN: z
     .string({
@@ -122,6 +165,14 @@ const schema = z.object({
     'MONGODB_URI must start with mongodb:// or mongodb+srv://, e.g. MONGODB_URI=mongodb://localhost:27017/smx — or leave it unset for the embedded database',
   ),
   SMX_DATA_DIR: optionalString,
+  SMX_EMBEDDED_DB: optionalString.refine(
+    (v) => v === undefined || (EMBEDDED_KINDS as readonly string[]).includes(v),
+    `SMX_EMBEDDED_DB must be one of ${EMBEDDED_KINDS.join(', ')} (auto: mongod when it can be had, else FerretDB)`,
+  ),
+  SMX_BIND_ADDRESS: optionalString.refine(
+    (v) => v === undefined || isIP(v) !== 0 || v === 'localhost',
+    'SMX_BIND_ADDRESS must be an IP address to listen on, e.g. SMX_BIND_ADDRESS=127.0.0.1 behind a reverse proxy (unset: all interfaces)',
+  ),
   SMX_TIMEZONE: optionalString.refine(
     (v) => v === undefined || IANAZone.isValidZone(v),
     'SMX_TIMEZONE must be an IANA time zone name, e.g. SMX_TIMEZONE=Asia/Kolkata',
@@ -180,11 +231,20 @@ const schema = z.object({
   SMX_INGEST_CRON: cron('SMX_INGEST_CRON', '*/15 * * * *'),
   SMX_WEBHOOK_SECRET: optionalString,
   SMX_DIGEST_CRON: cron('SMX_DIGEST_CRON', '0 8 * * *'),
-  SMX_DIGEST_CHANNEL: optionalString,
+  SMX_DIGEST_CHANNEL: channelId('SMX_DIGEST_CHANNEL'),
   SMX_FACILITY_CHANNELS: pairs(
     'SMX_FACILITY_CHANNELS',
     'SMX_FACILITY_CHANNELS=North Clinic=C0123,City Hospital=C0456',
-  ),
+  ).superRefine((list, ctx) => {
+    for (const { key, value } of list) {
+      if (!isChannelId(value)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `SMX_FACILITY_CHANNELS gives '${key}' the channel '${value}', which is not a channel ID such as C0123ABCD: ${FIND_ID.channel}`,
+        });
+      }
+    }
+  }),
   SMX_DIGEST_SHOW_NAMES: bool('SMX_DIGEST_SHOW_NAMES', false),
   SMX_DIGEST_BACKFILL_DAYS: optionalString.transform((v, ctx) => {
     const n = Number(v ?? '7');
@@ -201,8 +261,8 @@ const schema = z.object({
   SMX_PATIENT_RELATIONS_CONTACT: optionalString,
 
   // Posts (issue: scheduling, approval, publishing)
-  SMX_APPROVALS_CHANNEL: optionalString,
-  SMX_APPROVERS: idList,
+  SMX_APPROVALS_CHANNEL: channelId('SMX_APPROVALS_CHANNEL'),
+  SMX_APPROVERS: approverList,
   SMX_ALLOW_SELF_APPROVAL: bool('SMX_ALLOW_SELF_APPROVAL', false),
   SMX_PUBLISH_CRON: cron('SMX_PUBLISH_CRON', '* * * * *'),
 
@@ -255,8 +315,12 @@ export interface Config {
     socketMode: boolean;
   };
   port: number;
+  /** Address to listen on; undefined = all interfaces. */
+  bindAddress: string | undefined;
   mongodbUri: string | undefined;
   dataDir: string;
+  /** Which embedded database to run when MONGODB_URI is unset. */
+  embeddedDb: EmbeddedDbChoice;
   timezone: string;
   /** How numeric dates such as `05/12` are read (SMX_DATE_ORDER, defaulting from the time zone). */
   dateOrder: DateOrder;
@@ -318,12 +382,13 @@ function group<K extends string>(
 /** Pure: parses an environment object. Tests call this with their own objects. */
 export function loadConfig(env: Record<string, string | undefined>, cwd = process.cwd()): ConfigResult {
   const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    return { ok: false, problems: parsed.error.issues.map((i) => i.message) };
-  }
-  const e = parsed.data;
-  const problems: string[] = [];
-  const flat = e as unknown as Record<string, string | undefined>;
+  const problems: string[] = parsed.success ? [] : parsed.error.issues.map((i) => i.message);
+  // Credential groups are checked on the raw values too, so a half-configured X shows up with the other problems.
+  const flat = parsed.success
+    ? (parsed.data as unknown as Record<string, string | undefined>)
+    : Object.fromEntries(
+        Object.entries(env).map(([k, v]) => [k, v === undefined || v.trim() === '' ? undefined : v.trim()]),
+      );
 
   const g = group(
     flat,
@@ -331,7 +396,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     ['GOOGLE_CLIENT_ID', 'GOOGLE_CLIENT_SECRET', 'GOOGLE_REFRESH_TOKEN', 'GOOGLE_ACCOUNT_ID'] as const,
     problems,
   );
-  if (g && e.GOOGLE_LOCATIONS.length === 0) {
+  if (g && parsed.success && parsed.data.GOOGLE_LOCATIONS.length === 0) {
     problems.push(
       'GOOGLE_LOCATIONS is missing: list the locations to watch, e.g. GOOGLE_LOCATIONS=locations/123=City Hospital',
     );
@@ -343,7 +408,8 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     ['TWITTER_APP_KEY', 'TWITTER_APP_SECRET', 'TWITTER_ACCESS_TOKEN', 'TWITTER_ACCESS_SECRET'] as const,
     problems,
   );
-  if (problems.length > 0) return { ok: false, problems };
+  if (!parsed.success || problems.length > 0) return { ok: false, problems };
+  const e = parsed.data;
 
   return {
     ok: true,
@@ -356,8 +422,10 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
         socketMode: e.SLACK_APP_TOKEN !== undefined,
       },
       port: e.PORT,
+      bindAddress: e.SMX_BIND_ADDRESS,
       mongodbUri: e.MONGODB_URI,
       dataDir: path.resolve(cwd, e.SMX_DATA_DIR ?? '.smx'),
+      embeddedDb: (e.SMX_EMBEDDED_DB ?? 'auto') as EmbeddedDbChoice,
       timezone: e.SMX_TIMEZONE ?? 'UTC',
       dateOrder: e.SMX_DATE_ORDER ?? dateOrderForZone(e.SMX_TIMEZONE ?? 'UTC'),
       logLevel: (e.LOG_LEVEL ?? 'info') as LogLevel,

@@ -1,6 +1,7 @@
 import type { Config } from './config';
 import type { Database } from './db';
 import type { Logger } from './logger';
+import type { HealthMonitor } from './services/health';
 
 /** What every listener, job and service may use. Built once at start-up (or per test) and passed down. */
 export interface SmxContext {
@@ -11,4 +12,6 @@ export interface SmxContext {
   now: () => Date;
   /** Identifies this app instance in exactly-once claims. */
   instanceId: string;
+  /** Slack auth and Socket Mode connection state; set by createSmxApp (tools without Slack have none). */
+  health?: HealthMonitor;
 }

@@ -1,3 +1,5 @@
+import type { Logger } from './logger';
+
 /**
  * Typed errors with stable codes. `userMessage` is what a person in Slack reads: what went wrong in their terms,
  * what to do, and whether anything changed. Details stay in the logs.
@@ -75,4 +77,44 @@ export function toUserFacing(err: unknown): { message: string; code: ErrorCode; 
   if (err instanceof SmxError) return { message: err.userMessage, code: err.code };
   const ref = errorRef();
   return { message: MESSAGES.internal(ref), code: 'INTERNAL', ref };
+}
+
+/** Codes that mean the user asked for something smx refuses or cannot do: normal use, not a fault. */
+const USER_CODES: ReadonlySet<ErrorCode> = new Set([
+  'BAD_INPUT',
+  'NOT_ALLOWED',
+  'NOT_FOUND',
+  'CONFLICT',
+  'NOT_CONFIGURED',
+]);
+
+/**
+ * Logs a listener's failure at the level it deserves and returns what to tell the user: a user's mistake or a
+ * refusal at info without a stack; the database being away at warn (it is reported by /healthz and recovers by
+ * itself); a Slack/X/Facebook failure at warn; only a fault of smx itself at error, with the reference the user is
+ * shown so an operator can find this line.
+ */
+export function logFailure(
+  logger: Logger,
+  err: unknown,
+  what: string,
+  fields: Record<string, unknown> = {},
+): { message: string; code: ErrorCode; ref?: string } {
+  const answer = toUserFacing(err);
+  const reason = err instanceof Error ? err.message : String(err);
+  if (USER_CODES.has(answer.code)) {
+    logger.info({ ...fields, code: answer.code, reason }, what);
+  } else if (answer.code === 'DB_UNAVAILABLE') {
+    logger.warn({ ...fields, code: answer.code, reason }, what);
+  } else if (answer.code === 'UPSTREAM') {
+    logger.warn({ ...fields, code: answer.code, reason, cause: causeMessage(err) }, what);
+  } else {
+    logger.error({ ...fields, err, code: answer.code, ref: answer.ref }, what);
+  }
+  return answer;
+}
+
+function causeMessage(err: unknown): string | undefined {
+  const cause = err instanceof Error ? err.cause : undefined;
+  return cause instanceof Error ? cause.message : cause === undefined ? undefined : String(cause);
 }

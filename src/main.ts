@@ -1,9 +1,10 @@
 /** Entry point: build the app, register listeners, start jobs, start. Nothing else. */
 import { startJobs } from '../jobs';
-import { createSmxApp } from './app';
+import { createSmxApp, StartupError } from './app';
 import { readConfigOrExit } from './config';
 import { connectDatabase } from './db';
 import { createLogger } from './logger';
+import { warnAboutChannels } from './services/channel-check';
 import { newOwnerId } from './services/claims';
 
 async function main(): Promise<void> {
@@ -11,8 +12,14 @@ async function main(): Promise<void> {
   const logger = createLogger(config);
   const db = await connectDatabase(config, logger);
   const smx = createSmxApp({ config, logger, db, now: () => new Date(), instanceId: newOwnerId() });
+  try {
+    await smx.start();
+  } catch (err) {
+    await db.close().catch(() => undefined);
+    throw err;
+  }
+  await warnAboutChannels(smx.app.client, config, logger);
   const stopJobs = startJobs(smx.ctx, smx.app.client);
-  await smx.start();
 
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'smx is stopping');
@@ -26,6 +33,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`smx could not start: ${err instanceof Error ? err.message : String(err)}\n`);
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(
+    err instanceof StartupError ? `smx can't start: ${message}\n` : `smx could not start: ${message}\n`,
+  );
   process.exit(1);
 });

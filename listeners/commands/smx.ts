@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { SmxContext } from '../../src/context';
-import { toUserFacing } from '../../src/errors';
+import { logFailure } from '../../src/errors';
 import { codeOutside, unescapeSlack } from '../../src/slack/text';
 import { renderHelp } from './smx/help';
 import { findSubcommand } from './smx/index';
@@ -40,8 +40,7 @@ export const smxCommand =
       }
       await sub.run({ ctx, args, command, respond, client });
     } catch (err) {
-      const answer = toUserFacing(err);
-      log.error({ err, code: answer.code, ref: answer.ref }, 'subcommand failed');
+      const answer = logFailure(log, err, 'subcommand failed');
       try {
         await respond({ response_type: 'ephemeral', text: answer.message });
       } catch (respondErr) {

@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import type { SmxContext } from '../../src/context';
-import { toUserFacing } from '../../src/errors';
+import { logFailure } from '../../src/errors';
 import { editPost, parseCardValue, tellUser } from '../../src/services/posts';
 import { editPartBlockId, joinEditParts, parseEditMetadata } from '../../src/slack/blocks/post-modals';
 import { POST_BLOCK_IDS, POST_INPUT_IDS } from '../../src/slack/ids';
@@ -26,8 +26,7 @@ export const editPostView =
       }
       await ack();
     } catch (err) {
-      const a = toUserFacing(err);
-      ctx.logger.error({ err, code: a.code, ref: a.ref }, 'edit modal failed');
+      const a = logFailure(ctx.logger, err, 'edit modal failed');
       await ack();
       await tellUser(client, body.user.id, a.message).catch(() => undefined);
     }

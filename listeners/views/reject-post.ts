@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import type { SmxContext } from '../../src/context';
-import { toUserFacing } from '../../src/errors';
+import { logFailure } from '../../src/errors';
 import { parseCardValue, rejectPost, tellUser } from '../../src/services/posts';
 import { POST_BLOCK_IDS, POST_INPUT_IDS } from '../../src/slack/ids';
 
@@ -25,8 +25,7 @@ export const rejectPostView =
       }
       await ack();
     } catch (err) {
-      const a = toUserFacing(err);
-      ctx.logger.error({ err, code: a.code, ref: a.ref }, 'reject modal failed');
+      const a = logFailure(ctx.logger, err, 'reject modal failed');
       await ack();
       await tellUser(client, body.user.id, a.message).catch(() => undefined);
     }

@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { z } from 'zod';
 import type { SmxContext } from '../../src/context';
-import { toUserFacing } from '../../src/errors';
+import { logFailure, toUserFacing } from '../../src/errors';
 import { createPost, resolveTargets, scheduledConfirmation } from '../../src/services/posts';
 import { fromPickers, type When } from '../../src/services/when';
 import { POST_BLOCK_IDS, POST_INPUT_IDS } from '../../src/slack/ids';
@@ -91,8 +91,7 @@ export const schedulePostView =
       });
       await tell(client, user, view.private_metadata, scheduledConfirmation(ctx, post));
     } catch (err) {
-      const a = toUserFacing(err);
-      ctx.logger.error({ err, code: a.code, ref: a.ref }, 'schedule modal failed');
+      const a = logFailure(ctx.logger, err, 'schedule modal failed');
       await tell(client, user, view.private_metadata, a.message).catch(() => undefined);
     }
   };

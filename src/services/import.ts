@@ -43,6 +43,14 @@ export class ImportInputError extends Error {
   }
 }
 
+/** The command line itself is wrong (a missing or malformed argument), as opposed to the file's content. */
+export class ImportUsageError extends ImportInputError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ImportUsageError';
+  }
+}
+
 export interface ImportOptions {
   source: string;
   facility?: string | undefined;
@@ -69,19 +77,19 @@ export function checkImportArgs(
   file: string | undefined,
   source: string | undefined,
 ): { file: string; source: string } {
-  if (!file) throw new ImportInputError('name the file to import (CSV or JSON)');
+  if (!file) throw new ImportUsageError('name the file to import (CSV or JSON)');
   if (!source)
-    throw new ImportInputError(
+    throw new ImportUsageError(
       '--source is required: the site the reviews come from, e.g. --source mouthshut',
     );
   const s = source.trim().toLowerCase();
   if (!SOURCE_NAME.test(s)) {
-    throw new ImportInputError(
+    throw new ImportUsageError(
       `--source must be 1–40 lowercase letters, digits, - or _ (e.g. mouthshut); got '${source}'`,
     );
   }
   if (isApiSourceName(s)) {
-    throw new ImportInputError(
+    throw new ImportUsageError(
       `--source ${s} is a source smx reads itself; name the site instead (e.g. mouthshut)`,
     );
   }

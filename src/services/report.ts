@@ -8,6 +8,7 @@ import { SmxError } from '../errors';
 import type { SlackMessage } from '../slack/blocks/help';
 import { metricsMessage } from '../slack/blocks/metrics';
 import { localWeek } from '../slack/time';
+import { uploadFiles } from '../slack/upload';
 import { type Chart, postsCadenceChart, ratingVolumeChart } from './charts';
 import { noteClaim, releaseClaim, tryClaim } from './claims';
 import { reportDeliveryFailure, reportDeliverySuccess } from './delivery-alerts';
@@ -24,16 +25,12 @@ export async function uploadCharts(
   charts: Chart[],
   comment: string,
 ): Promise<void> {
-  await client.filesUploadV2({
-    channel_id: channel,
-    initial_comment: comment,
-    file_uploads: charts.map((c) => ({
-      file: c.png,
-      filename: c.filename,
-      title: c.title,
-      alt_text: c.altText,
-    })),
-  });
+  await uploadFiles(
+    client,
+    channel,
+    charts.map((c) => ({ bytes: c.png, filename: c.filename, title: c.title, altText: c.altText })),
+    comment,
+  );
 }
 
 export const SHARE_REFUSED = (channel: string) =>

@@ -5,7 +5,7 @@
  */
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { SmxContext } from '../context';
-import { toUserFacing } from '../errors';
+import { logFailure } from '../errors';
 import { publishHome } from './home';
 
 export type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
@@ -42,11 +42,7 @@ export function buttonListener(
     try {
       await work(args, reply);
     } catch (err) {
-      const a = toUserFacing(err);
-      ctx.logger.error(
-        { err, code: a.code, ref: a.ref, listener: name, user: args.body.user.id },
-        'button failed',
-      );
+      const a = logFailure(ctx.logger, err, 'button failed', { listener: name, user: args.body.user.id });
       await reply(a.message).catch((e: unknown) =>
         ctx.logger.error({ err: e, listener: name }, 'could not tell the user about the failure'),
       );

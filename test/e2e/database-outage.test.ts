@@ -44,7 +44,7 @@ describe('when the database is unreachable', () => {
 
     const down = await fetch(`${t.url}/healthz`);
     expect(down.status).toBe(503);
-    expect(await down.json()).toEqual({ status: 'degraded', db: 'down' });
+    expect(await down.json()).toEqual({ status: 'degraded', db: 'down', slack: 'ok', failing: ['db'] });
 
     const { status, responses } = await t.command('status');
     expect(status).toBe(200);

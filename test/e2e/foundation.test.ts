@@ -19,7 +19,7 @@ describe('the /smx app over HTTP', () => {
   test('GET /healthz reports the database up', async () => {
     const res = await fetch(`${t.url}/healthz`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: 'ok', db: 'up' });
+    expect(await res.json()).toEqual({ status: 'ok', db: 'up', slack: 'ok' });
   });
 
   test('/smx help lists every subcommand with an example, only to the requester', async () => {

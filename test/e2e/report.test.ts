@@ -75,6 +75,11 @@ describe('weekly metrics report', () => {
     expect(comment).toContain('Reviews and feedback per week over 8 weeks; in week W48: 3, up from 1');
     expect(comment).toContain('Facebook 2 (goal 1–2, on plan); X 1 (goal 3, below plan)');
     expect(slack.violations).toEqual([]);
+    // each image carries its alt text under the name Slack's method defines (alt_txt), and no argument Slack ignores
+    const urlCalls = slack.callsOf('files.getUploadURLExternal').slice(-2);
+    expect(String(urlCalls[0]?.args.alt_txt)).toContain('Reviews and feedback per week over 8 weeks');
+    expect(String(urlCalls[1]?.args.alt_txt)).toContain('facebook 2 (goal 1–2, on plan)');
+    expect(slack.argProblems.filter((p) => p.method.startsWith('files.'))).toEqual([]);
 
     // a later tick in the same week does nothing
     await reportJob.run({ ctx: a.ctx, client: a.smx.app.client });

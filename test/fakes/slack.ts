@@ -5,10 +5,20 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { messageProblems, viewProblems } from './block-kit';
 import { type FakeServer, firstMultipartPart, json, listen, readRaw, waitFor } from './http';
+import { argumentProblems } from './slack-spec';
 
 export const FAKE_BOT_TOKEN = 'xoxb-test-token';
 export const FAKE_TEAM = 'T0TEST';
 export const FAKE_BOT_USER = 'UBOT';
+/** The app-level token (Socket Mode) the fake accepts for apps.connections.open. */
+export const FAKE_APP_TOKEN = 'xapp-1-test-token';
+
+/** What a channel looks like to conversations.info: private channels start with G or are flagged. */
+export interface FakeChannel {
+  name: string;
+  isMember: boolean;
+  isPrivate?: boolean;
+}
 
 export interface SlackCall {
   method: string;
@@ -73,6 +83,15 @@ export class FakeSlack {
   readonly violations: Array<{ method: string; problems: string[] }> = [];
   readonly users = new Map<string, { name: string; real_name: string; tz?: string }>();
   readonly usergroups = new Map<string, string[]>();
+  /** Channels conversations.info knows; any other id answers channel_not_found, as for a channel smx can't see. */
+  readonly channels = new Map<string, FakeChannel>();
+  /**
+   * Calls whose argument names the method's spec (test/specs/slack-methods) does not define, or that lack a required
+   * argument: real Slack ignores unknown names silently, so this is where a misspelt argument shows.
+   */
+  readonly argProblems: Array<{ method: string; problems: string[] }> = [];
+  /** Set by a Socket Mode fake: the WebSocket URL apps.connections.open hands out. */
+  socketUrl: (() => string) | undefined;
   private failures = new Map<string, Failure[]>();
   private tsCounter = 1_700_000_000;
   private idCounter = 0;
@@ -180,6 +199,8 @@ export class FakeSlack {
     const auth = req.headers.authorization;
     const token = auth?.startsWith('Bearer ') ? auth.slice(7) : (args.token as string | undefined);
     this.calls.push({ method, args, token, at: Date.now() });
+    const argIssues = argumentProblems(method, args);
+    if (argIssues.length > 0) this.argProblems.push({ method, problems: argIssues });
 
     const queued = this.failures.get(method);
     const failure = queued?.shift();
@@ -188,6 +209,18 @@ export class FakeSlack {
         ? { 'retry-after': String(failure.retryAfter) }
         : {};
       json(res, failure.status ?? 200, { ok: false, error: failure.error }, headers);
+      return;
+    }
+    if (method === 'apps.connections.open') {
+      // Needs the app-level token; a bot token is the wrong kind.
+      if (token === FAKE_BOT_TOKEN) json(res, 200, { ok: false, error: 'not_allowed_token_type' });
+      else if (token !== FAKE_APP_TOKEN) json(res, 200, { ok: false, error: 'invalid_auth' });
+      else if (!this.socketUrl) json(res, 200, { ok: false, error: 'internal_error' });
+      else json(res, 200, { ok: true, url: this.socketUrl() });
+      return;
+    }
+    if (token === undefined || token === '') {
+      json(res, 200, { ok: false, error: 'not_authed' });
       return;
     }
     if (token !== FAKE_BOT_TOKEN) {
@@ -272,6 +305,24 @@ export class FakeSlack {
         const users = this.usergroups.get(String(args.usergroup ?? ''));
         if (!users) return fail('no_such_subteam');
         return { ok: true, users };
+      }
+      case 'conversations.info': {
+        const id = String(args.channel ?? '');
+        const c = this.channels.get(id);
+        if (!c) return fail('channel_not_found');
+        const isPrivate = c.isPrivate ?? id.startsWith('G');
+        return {
+          ok: true,
+          channel: {
+            id,
+            name: c.name,
+            is_channel: !isPrivate,
+            is_group: isPrivate,
+            is_private: isPrivate,
+            is_archived: false,
+            is_member: c.isMember,
+          },
+        };
       }
       case 'conversations.open': {
         const users = String(args.users ?? '');

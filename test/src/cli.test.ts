@@ -160,10 +160,10 @@ describe('npx smx import', () => {
     );
   });
 
-  test('unusable input exits 1 with usage and imports nothing', async () => {
+  test('usage errors exit 2, unusable input exits 1; nothing is imported', async () => {
     const name = db().connection.name;
     const noSource = await run(['import', 'mouthshut.csv'], name, dir);
-    expect(noSource.code).toBe(1);
+    expect(noSource.code).toBe(2);
     expect(noSource.stderr).toContain('--source is required');
     expect(noSource.stderr).toContain('Usage: npx smx import');
 
@@ -172,7 +172,7 @@ describe('npx smx import', () => {
     expect(noFile.stderr).toContain('cannot find the file missing.csv');
 
     const apiName = await run(['import', 'mouthshut.csv', '--source', 'google'], name, dir);
-    expect(apiName.code).toBe(1);
+    expect(apiName.code).toBe(2);
     expect(apiName.stderr).toContain('--source google is a source smx reads itself');
 
     fs.writeFileSync(path.join(dir, 'headerless.csv'), 'A1,5,great\nA2,1,bad\n');
@@ -181,5 +181,11 @@ describe('npx smx import', () => {
     expect(headerless.stderr).toContain('must name the columns and include external_id');
     expect(headerless.stderr).toContain('Nothing was imported.');
     expect(await Review.countDocuments({ source: 'other' })).toBe(0);
+
+    const unknownOption = await run(['import', 'mouthshut.csv', '--source', 'x', '--sauce', 'y'], name, dir);
+    expect(unknownOption.code).toBe(2);
+    expect(unknownOption.stderr).toContain("Unknown option '--sauce'");
+    expect((await run(['imprt', 'mouthshut.csv'], name, dir)).code).toBe(2);
+    expect((await run([], name, dir)).code).toBe(2);
   });
 });

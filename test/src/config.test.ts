@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadConfig } from '../../src/config';
+import { FIND_ID, loadConfig } from '../../src/config';
 
 const base = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' };
 
@@ -68,6 +68,55 @@ describe('config', () => {
         /X \(Twitter\) is partly configured: TWITTER_ACCESS_TOKEN, TWITTER_ACCESS_SECRET are missing/,
       ),
     ]);
+  });
+
+  test('user, group and channel ids are checked for their shape, with how to find the right one', () => {
+    const list = problems({
+      ...base,
+      SMX_APPROVERS: '@meera, #compliance, U0BOSS, S0LEADS, W0ENT',
+      SMX_APPROVALS_CHANNEL: '#approvals',
+      SMX_DIGEST_CHANNEL: 'general',
+      SMX_FACILITY_CHANNELS: 'North Clinic=#north,City Hospital=C0456',
+    });
+    expect(list).toHaveLength(4);
+    expect(list).toContain(
+      `SMX_APPROVERS must list Slack user IDs (U…/W…) and user-group IDs (S…), comma-separated; not '@meera', '#compliance'. ${FIND_ID.user}; ${FIND_ID.group}`,
+    );
+    expect(list).toContain(
+      `SMX_APPROVALS_CHANNEL must be a channel ID such as C0123ABCD, not '#approvals': ${FIND_ID.channel}`,
+    );
+    expect(list.join('\n')).toContain(
+      "SMX_DIGEST_CHANNEL must be a channel ID such as C0123ABCD, not 'general'",
+    );
+    expect(list.join('\n')).toContain("SMX_FACILITY_CHANNELS gives 'North Clinic' the channel '#north'");
+    const ok = loadConfig({ ...base, SMX_APPROVERS: 'U0BOSS,S0LEADS', SMX_APPROVALS_CHANNEL: 'G0PRIVATE' });
+    expect(ok.ok && ok.config.posts).toMatchObject({
+      approvers: ['U0BOSS', 'S0LEADS'],
+      approvalsChannel: 'G0PRIVATE',
+    });
+  });
+
+  test('a half-configured X is reported together with every other problem', () => {
+    const list = problems({ SLACK_SIGNING_SECRET: 's', TWITTER_APP_KEY: 'k', SMX_APPROVALS_CHANNEL: '#a' });
+    expect(list).toHaveLength(3);
+    expect(list.join('\n')).toMatch(/SLACK_BOT_TOKEN is missing/);
+    expect(list.join('\n')).toMatch(/SMX_APPROVALS_CHANNEL must be a channel ID/);
+    expect(list.join('\n')).toMatch(
+      /X \(Twitter\) is partly configured: TWITTER_APP_SECRET, TWITTER_ACCESS_TOKEN/,
+    );
+  });
+
+  test('bind address and embedded database choice', () => {
+    const r = loadConfig({ ...base, SMX_BIND_ADDRESS: '127.0.0.1', SMX_EMBEDDED_DB: 'ferretdb' });
+    expect(r.ok && [r.config.bindAddress, r.config.embeddedDb]).toEqual(['127.0.0.1', 'ferretdb']);
+    const d = loadConfig(base);
+    expect(d.ok && [d.config.bindAddress, d.config.embeddedDb]).toEqual([undefined, 'auto']);
+    expect(problems({ ...base, SMX_BIND_ADDRESS: 'all' })[0]).toMatch(
+      /SMX_BIND_ADDRESS must be an IP address/,
+    );
+    expect(problems({ ...base, SMX_EMBEDDED_DB: 'postgres' })[0]).toMatch(
+      /SMX_EMBEDDED_DB must be one of auto, ferretdb, mongod/,
+    );
   });
 
   test('lists of pairs are parsed, malformed entries explained', () => {

@@ -38,10 +38,12 @@ export function goalProgressLines(d: HomeData): string[] {
   return lines;
 }
 
-export function homeView(d: HomeData): View {
+/** `problems`: the failing health lines, worded as `/smx status` words them; shown first when there are any. */
+export function homeView(d: HomeData, problems: string[] = []): View {
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: 'smx — social media desk' } },
   ];
+  if (problems.length > 0) blocks.push(section(problems.join('\n')), { type: 'divider' });
   if (d.deliveryFailures.length > 0) blocks.push(section(d.deliveryFailures.join('\n').slice(0, 2900)));
 
   // Drafts the viewer can decide, each with the approval card's own buttons.
