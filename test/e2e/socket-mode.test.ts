@@ -9,7 +9,7 @@ import { REVIEW_ACTION_MESSAGES } from '../../src/services/review-actions';
 import { REVIEW_ACTION_IDS } from '../../src/slack/ids';
 import { FAKE_APP_TOKEN, FAKE_TEAM, FakeSlack } from '../fakes/slack';
 import { FakeSlackSocket } from '../fakes/slack-socket';
-import { testContext, visibleText } from '../support/app';
+import { slashCommandFields, testContext, visibleText } from '../support/app';
 import { useTestDatabase } from '../support/db';
 import { seedReviews } from '../support/reviews';
 
@@ -43,20 +43,7 @@ describe('Socket Mode', () => {
 
   const command = async (text: string, user = 'U0STAFF') => {
     const r = slack.responseUrl();
-    const ack = await socket.send('slash_commands', {
-      token: 'legacy-verification-token',
-      team_id: FAKE_TEAM,
-      team_domain: 'test',
-      channel_id: 'C0GENERAL',
-      channel_name: 'general',
-      user_id: user,
-      user_name: 'staff',
-      command: '/smx',
-      text,
-      api_app_id: 'A0SMX',
-      response_url: r.url,
-      trigger_id: `trigger.${Date.now()}`,
-    });
+    const ack = await socket.send('slash_commands', slashCommandFields(text, r.url, { user }));
     return { ack, responses: await slack.waitForResponse(r.id) };
   };
 

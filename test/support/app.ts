@@ -56,6 +56,28 @@ export interface ViewInput {
 
 export const FORM = 'application/x-www-form-urlencoded';
 
+/** The fields Slack sends with `/smx <text>` (form-encoded over HTTP, a JSON payload over Socket Mode). */
+export function slashCommandFields(
+  text: string,
+  responseUrl: string,
+  opts: { user?: string; channel?: string } = {},
+): Record<string, string> {
+  return {
+    token: 'legacy-verification-token',
+    team_id: FAKE_TEAM,
+    team_domain: 'test',
+    channel_id: opts.channel ?? 'C0GENERAL',
+    channel_name: 'general',
+    user_id: opts.user ?? 'U0STAFF',
+    user_name: 'staff',
+    command: '/smx',
+    text,
+    api_app_id: 'A0SMX',
+    response_url: responseUrl,
+    trigger_id: `trigger.${Date.now()}`,
+  };
+}
+
 export interface StartOptions {
   db: Database;
   env?: Record<string, string>;
@@ -113,20 +135,7 @@ export async function startTestApp(opts: StartOptions): Promise<TestApp> {
     post,
     async command(text, copts = {}) {
       const r = slack.responseUrl();
-      const body = new URLSearchParams({
-        token: 'legacy-verification-token',
-        team_id: FAKE_TEAM,
-        team_domain: 'test',
-        channel_id: copts.channel ?? 'C0GENERAL',
-        channel_name: 'general',
-        user_id: copts.user ?? 'U0STAFF',
-        user_name: 'staff',
-        command: '/smx',
-        text,
-        api_app_id: 'A0SMX',
-        response_url: r.url,
-        trigger_id: `trigger.${Date.now()}`,
-      }).toString();
+      const body = new URLSearchParams(slashCommandFields(text, r.url, copts)).toString();
       const res = await signedPost(body);
       const expect = copts.expect ?? 1;
       const responses = expect > 0 ? await slack.waitForResponse(r.id, expect) : slack.responsesFor(r.id);
