@@ -4,13 +4,14 @@ import { createTask, parse as parseCron, type ScheduledTask, schedule } from 'no
 import type { SmxContext } from '../src/context';
 import { digestJob } from './digest';
 import { ingestJob } from './ingest';
+import { planNudgeJob } from './plan-nudge';
 import { publishJob } from './publish';
 import { reportJob } from './report';
 import { snapshotJob } from './snapshot';
 import type { Job } from './types';
 
 /** Every scheduled job. Adding one = one file + one line here. */
-export const jobs: readonly Job[] = [ingestJob, digestJob, publishJob, snapshotJob, reportJob];
+export const jobs: readonly Job[] = [ingestJob, digestJob, publishJob, snapshotJob, reportJob, planNudgeJob];
 
 /**
  * The latest time `cron` fired (in `timezone`) between the start of today (or of this ISO week) and `now`, to the

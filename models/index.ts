@@ -9,6 +9,7 @@ import { DigestLog } from './digest-log';
 import { Goal } from './goal';
 import { Post } from './post';
 import { Publication } from './publication';
+import { QuotaSpend } from './quota-spend';
 import { Review } from './review';
 import { SourceState } from './source-state';
 import { TagGuideline } from './tag-guideline';
@@ -25,6 +26,7 @@ export {
   Goal,
   Post,
   Publication,
+  QuotaSpend,
   Review,
   SourceState,
   TagGuideline,
@@ -46,4 +48,5 @@ export const allModels = [
   DigestInbox,
   DigestLog,
   DeliveryState,
+  QuotaSpend,
 ] as const;

@@ -83,6 +83,19 @@ const pairs = (name: string, example: string) =>
     return out;
   });
 
+const int = (name: string, dflt: number, min: number, max: number) =>
+  optionalString.transform((v, ctx) => {
+    const n = Number(v ?? String(dflt));
+    if (!Number.isInteger(n) || n < min || n > max) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `${name} must be a whole number from ${min} to ${max}, e.g. ${name}=${dflt}`,
+      });
+      return z.NEVER;
+    }
+    return n;
+  });
+
 const idList = optionalString.transform((v) =>
   (v ?? '')
     .split(/[\s,]+/)
@@ -266,6 +279,34 @@ const schema = z.object({
   SMX_ALLOW_SELF_APPROVAL: bool('SMX_ALLOW_SELF_APPROVAL', false),
   SMX_PUBLISH_CRON: cron('SMX_PUBLISH_CRON', '* * * * *'),
 
+  // YouTube and Flickr (issue 12)
+  YOUTUBE_CLIENT_ID: optionalString,
+  YOUTUBE_CLIENT_SECRET: optionalString,
+  YOUTUBE_REFRESH_TOKEN: optionalString,
+  YOUTUBE_CHANNEL_ID: optionalString,
+  YOUTUBE_FACILITY: optionalString,
+  YOUTUBE_API_URL: url(
+    'YOUTUBE_API_URL',
+    'https://www.googleapis.com/youtube/v3',
+    'https://www.googleapis.com/youtube/v3',
+  ),
+  YOUTUBE_OAUTH_TOKEN_URL: url(
+    'YOUTUBE_OAUTH_TOKEN_URL',
+    'https://oauth2.googleapis.com/token',
+    'https://oauth2.googleapis.com/token',
+  ),
+  YOUTUBE_DAILY_QUOTA: int('YOUTUBE_DAILY_QUOTA', 10_000, 100, 100_000_000),
+  YOUTUBE_QUOTA_RESERVE: int('YOUTUBE_QUOTA_RESERVE', 1_000, 0, 100_000_000),
+  FLICKR_API_KEY: optionalString,
+  FLICKR_USER_ID: optionalString,
+  FLICKR_FACILITY: optionalString,
+  FLICKR_API_URL: url(
+    'FLICKR_API_URL',
+    'https://api.flickr.com/services/rest',
+    'https://api.flickr.com/services/rest',
+  ),
+  SMX_PLAN_CRON: optionalString,
+
   // Metrics (issue: metrics and goals)
   SMX_SNAPSHOT_CRON: cron('SMX_SNAPSHOT_CRON', '50 23 * * *'),
   SMX_REPORT_CRON: cron('SMX_REPORT_CRON', '0 9 * * 1'),
@@ -306,6 +347,28 @@ export interface TwitterConfig {
   apiUrl: string;
 }
 
+export interface YoutubeConfig {
+  clientId: string;
+  clientSecret: string;
+  refreshToken: string;
+  /** The hospital's channel (UC…): its videos' comments, its uploads, its statistics. */
+  channelId: string;
+  facility: string | undefined;
+  apiUrl: string;
+  tokenUrl: string;
+  /** Units per day Google granted the project (10,000 by default). */
+  dailyQuota: number;
+  /** Reads stop when fewer than this many units are left, so updates approved later still fit. */
+  quotaReserve: number;
+}
+
+export interface FlickrConfig {
+  apiKey: string;
+  userId: string;
+  facility: string | undefined;
+  apiUrl: string;
+}
+
 export interface Config {
   slack: {
     botToken: string;
@@ -330,6 +393,8 @@ export interface Config {
   google: GoogleConfig | undefined;
   facebook: FacebookConfig | undefined;
   twitter: TwitterConfig | undefined;
+  youtube: YoutubeConfig | undefined;
+  flickr: FlickrConfig | undefined;
   webhookSecret: string | undefined;
   ingestCron: string;
   digest: {
@@ -353,6 +418,10 @@ export interface Config {
   replies: {
     /** The hospital's patient-relations phone/e-mail line used by reply templates; never flagged by the PHI guard. */
     patientRelationsContact: string | undefined;
+  };
+  plan: {
+    /** The weekly nudge about short weeks ahead; defaults to SMX_REPORT_CRON (it goes out with the report). */
+    nudgeCron: string;
   };
 }
 
@@ -408,8 +477,32 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     ['TWITTER_APP_KEY', 'TWITTER_APP_SECRET', 'TWITTER_ACCESS_TOKEN', 'TWITTER_ACCESS_SECRET'] as const,
     problems,
   );
+  const yt = group(
+    flat,
+    'YouTube',
+    ['YOUTUBE_CLIENT_ID', 'YOUTUBE_CLIENT_SECRET', 'YOUTUBE_REFRESH_TOKEN', 'YOUTUBE_CHANNEL_ID'] as const,
+    problems,
+  );
+  if (yt && !/^UC[A-Za-z0-9_-]{10,40}$/.test(yt.YOUTUBE_CHANNEL_ID)) {
+    problems.push(
+      'YOUTUBE_CHANNEL_ID must be a channel id starting with UC (YouTube Studio → Settings → Channel → Advanced settings), e.g. YOUTUBE_CHANNEL_ID=UCxxxxxxxxxxxxxxxxxxxxxx',
+    );
+  }
+  const fl = group(flat, 'Flickr', ['FLICKR_API_KEY', 'FLICKR_USER_ID'] as const, problems);
   if (!parsed.success || problems.length > 0) return { ok: false, problems };
   const e = parsed.data;
+  if (yt && e.YOUTUBE_QUOTA_RESERVE >= e.YOUTUBE_DAILY_QUOTA) {
+    problems.push(
+      `YOUTUBE_QUOTA_RESERVE (${e.YOUTUBE_QUOTA_RESERVE}) must be smaller than YOUTUBE_DAILY_QUOTA (${e.YOUTUBE_DAILY_QUOTA}), e.g. YOUTUBE_QUOTA_RESERVE=1000`,
+    );
+  }
+  const planCron = e.SMX_PLAN_CRON ?? e.SMX_REPORT_CRON;
+  if (!validateCron(planCron)) {
+    problems.push(
+      `SMX_PLAN_CRON is not a valid cron expression ('${planCron}'); use five fields, e.g. SMX_PLAN_CRON="0 9 * * 1"`,
+    );
+  }
+  if (problems.length > 0) return { ok: false, problems };
 
   return {
     ok: true,
@@ -458,6 +551,27 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
             apiUrl: e.TWITTER_API_URL as string,
           }
         : undefined,
+      youtube: yt
+        ? {
+            clientId: yt.YOUTUBE_CLIENT_ID,
+            clientSecret: yt.YOUTUBE_CLIENT_SECRET,
+            refreshToken: yt.YOUTUBE_REFRESH_TOKEN,
+            channelId: yt.YOUTUBE_CHANNEL_ID,
+            facility: e.YOUTUBE_FACILITY,
+            apiUrl: e.YOUTUBE_API_URL as string,
+            tokenUrl: e.YOUTUBE_OAUTH_TOKEN_URL as string,
+            dailyQuota: e.YOUTUBE_DAILY_QUOTA,
+            quotaReserve: e.YOUTUBE_QUOTA_RESERVE,
+          }
+        : undefined,
+      flickr: fl
+        ? {
+            apiKey: fl.FLICKR_API_KEY,
+            userId: fl.FLICKR_USER_ID,
+            facility: e.FLICKR_FACILITY,
+            apiUrl: e.FLICKR_API_URL as string,
+          }
+        : undefined,
       webhookSecret: e.SMX_WEBHOOK_SECRET,
       ingestCron: e.SMX_INGEST_CRON,
       digest: {
@@ -478,6 +592,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
         reportCron: e.SMX_REPORT_CRON,
       },
       replies: { patientRelationsContact: e.SMX_PATIENT_RELATIONS_CONTACT },
+      plan: { nudgeCron: planCron },
     },
   };
 }

@@ -1,9 +1,10 @@
 import type { App } from '@slack/bolt';
 import type { SmxContext } from '../../src/context';
-import { POST_ACTION_IDS, REVIEW_ACTION_IDS } from '../../src/slack/ids';
+import { PLAN_ACTION_IDS, POST_ACTION_IDS, REVIEW_ACTION_IDS } from '../../src/slack/ids';
 import { approvePost } from './approve-post';
 import { assignReview } from './assign-review';
 import { editPost } from './edit-post';
+import { fillPlan } from './fill-plan';
 import { markPublished } from './mark-published';
 import { markReviewHandled } from './mark-review-handled';
 import { rejectPost } from './reject-post';
@@ -20,4 +21,5 @@ export function register(app: App, ctx: SmxContext): void {
   app.action(POST_ACTION_IDS.markPublished, markPublished(ctx));
   app.action(POST_ACTION_IDS.retryPublish, retryPublish(ctx));
   app.action(POST_ACTION_IDS.showFullText, showPostText(ctx));
+  app.action(new RegExp(`^${PLAN_ACTION_IDS.fill}(:|$)`), fillPlan(ctx));
 }

@@ -33,14 +33,20 @@ const pageSchema = z.object({
 /** Per-location latest updateTime (ISO) already stored. */
 const cursorSchema = z.record(z.string(), z.string());
 
-/** Google's own errors: `{error: {code, status, message}}`. An expired/revoked grant is a credentials problem. */
+/** An expired/revoked grant is a credentials problem; `refreshVar` names the variable to renew. */
+function classifySignIn(refreshVar: string) {
+  return (status: number, body: unknown): SourceError | undefined => {
+    const e = (body as { error?: unknown })?.error;
+    if (e === 'invalid_grant' || e === 'invalid_client' || e === 'unauthorized_client') {
+      return new SourceError('auth', `Google sign-in refused (${e}): create a new ${refreshVar}`, { status });
+    }
+    return classify(status, body);
+  };
+}
+
+/** Google's own errors: `{error: {code, status, message}}`. */
 function classify(status: number, body: unknown): SourceError | undefined {
   const e = (body as { error?: unknown })?.error;
-  if (e === 'invalid_grant' || e === 'invalid_client' || e === 'unauthorized_client') {
-    return new SourceError('auth', `Google sign-in refused (${e}): create a new GOOGLE_REFRESH_TOKEN`, {
-      status,
-    });
-  }
   const st = (e as { status?: unknown } | undefined)?.status;
   if (st === 'UNAUTHENTICATED' || st === 'PERMISSION_DENIED') {
     return new SourceError('auth', `Google refused access (${st}): check the account and location ids`, {
@@ -52,7 +58,14 @@ function classify(status: number, body: unknown): SourceError | undefined {
   return undefined;
 }
 
-export async function googleAccessToken(g: GoogleConfig, env: SourceEnv): Promise<string> {
+/** What an OAuth refresh-token exchange needs (Business Profile and YouTube use the same endpoint). */
+export type GoogleOAuthClient = Pick<GoogleConfig, 'clientId' | 'clientSecret' | 'refreshToken' | 'tokenUrl'>;
+
+export async function googleAccessToken(
+  g: GoogleOAuthClient,
+  env: Pick<SourceEnv, 'retry'>,
+  refreshVar = 'GOOGLE_REFRESH_TOKEN',
+): Promise<string> {
   const answer = await fetchJson(
     {
       method: 'POST',
@@ -64,7 +77,7 @@ export async function googleAccessToken(g: GoogleConfig, env: SourceEnv): Promis
         refresh_token: g.refreshToken,
       },
       schema: tokenAnswer,
-      classify,
+      classify: classifySignIn(refreshVar),
       what: 'Google sign-in',
     },
     env.retry,

@@ -34,5 +34,7 @@ export interface ReviewSource {
   setupHint: string;
   /** Off (not an error) when its credentials are not configured. */
   enabled(config: Config): boolean;
+  /** Extra lines for /smx sources (e.g. quota spent today); may read the database. */
+  notes?(config: Config, now: Date): Promise<string[]>;
   fetch(cursor: string | null, env: SourceEnv): Promise<FetchResult>;
 }

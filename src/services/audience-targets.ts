@@ -7,12 +7,23 @@ import { classifyGraphError } from '../adapters/facebook';
 import { fetchJson, type RetryPolicy } from '../adapters/http';
 import { xCall } from '../adapters/x';
 import { xClient } from '../adapters/x-client';
+import { channelListSchema, youtubeGet, youtubeToken } from '../adapters/youtube-api';
 import type { Config } from '../config';
 
 export interface AudienceReading {
+  /** The second count, named by `names.likes` (page likes on Facebook, total views on YouTube). */
   likes: number | null;
+  /** The audience, named by `names.followers` (followers; subscribers on YouTube). */
   followers: number;
 }
+
+/** What the two counts are called for a target; the default is likes and followers. */
+export interface AudienceNames {
+  followers: string;
+  likes: string;
+}
+
+export const DEFAULT_AUDIENCE_NAMES: AudienceNames = { followers: 'followers', likes: 'likes' };
 
 export interface AudienceTarget {
   /** The publish-target name used in posts and publications (`facebook`, `x`). */
@@ -22,6 +33,7 @@ export interface AudienceTarget {
   stateId: string;
   connected(config: Config): boolean;
   howToConnect: string;
+  names?: AudienceNames;
   /** Throws on failure (after the shared retries); the job records the message in SourceState. */
   fetch(config: Config, retry: RetryPolicy): Promise<AudienceReading>;
 }
@@ -84,5 +96,38 @@ export const xAudience: AudienceTarget = {
   },
 };
 
+/** YouTube: subscribers (the audience) and the channel's total views, one channels.list (1 quota unit). */
+export const youtubeAudience: AudienceTarget = {
+  name: 'youtube',
+  label: 'YouTube channel',
+  stateId: 'audience:youtube',
+  connected: (config) => config.youtube !== undefined,
+  howToConnect: 'set YOUTUBE_CLIENT_ID, YOUTUBE_CLIENT_SECRET, YOUTUBE_REFRESH_TOKEN and YOUTUBE_CHANNEL_ID',
+  names: { followers: 'subscribers', likes: 'views' },
+  async fetch(config, retry) {
+    const yt = config.youtube;
+    if (!yt) throw new Error('YouTube is not configured');
+    const env = { retry, now: retry.now };
+    const token = await youtubeToken(yt, env);
+    const body = await youtubeGet(
+      yt,
+      env,
+      token,
+      'channels.list',
+      'channels',
+      { part: 'statistics', id: yt.channelId },
+      channelListSchema,
+    );
+    const stats = body.items?.[0]?.statistics;
+    if (!stats) throw new Error(`YouTube answered without statistics for channel ${yt.channelId}`);
+    if (stats.hiddenSubscriberCount || stats.subscriberCount === undefined) {
+      throw new Error(
+        'the channel hides its subscriber count (YouTube Studio → Settings → Channel → Advanced)',
+      );
+    }
+    return { likes: stats.viewCount ?? null, followers: stats.subscriberCount };
+  },
+};
+
 /** Every target metrics knows; add a target here. */
-export const audienceTargets: readonly AudienceTarget[] = [facebookAudience, xAudience];
+export const audienceTargets: readonly AudienceTarget[] = [facebookAudience, xAudience, youtubeAudience];

@@ -1,10 +1,12 @@
 /** What the App Home shows one viewer: drafts they may approve, what goes out next, open negatives, goal progress. */
 import type { WebClient } from '@slack/web-api';
 import { Post } from '../../models/post';
+import { enabledTargets } from '../adapters/targets';
 import type { SmxContext } from '../context';
 import { isApprover } from './approvers';
 import { openDeliveryFailures } from './delivery-alerts';
 import { computeMetrics, type MetricsReport } from './metrics';
+import { buildPlan, type PlanWeek } from './plan';
 
 export interface HomeDraft {
   shortId: string;
@@ -25,6 +27,8 @@ export interface HomeData {
   month: MetricsReport;
   /** Digests and reports that could not be posted (and have not been since), as ready lines. */
   deliveryFailures: string[];
+  /** This week per connected target against the cadence goal; null when no target is connected. */
+  week: PlanWeek | null;
   now: Date;
   timezone: string;
 }
@@ -37,7 +41,7 @@ export async function loadHome(ctx: SmxContext, client: WebClient, viewer: strin
   const approver = await isApprover(ctx, client, viewer);
   const draftFilter: Record<string, unknown> = { status: 'pending_approval' };
   if (!ctx.config.posts.allowSelfApproval) draftFilter.authorId = { $ne: viewer };
-  const [drafts, next, month, deliveryFailures] = await Promise.all([
+  const [drafts, next, month, deliveryFailures, plan] = await Promise.all([
     approver
       ? Post.find(draftFilter)
           .sort({ scheduledAt: 1 })
@@ -52,6 +56,7 @@ export async function loadHome(ctx: SmxContext, client: WebClient, viewer: strin
       .lean(),
     computeMetrics(ctx, 'this-month'),
     openDeliveryFailures(ctx),
+    enabledTargets(ctx.config).length > 0 ? buildPlan(ctx, 1) : Promise.resolve(null),
   ]);
   return {
     viewer,
@@ -73,6 +78,7 @@ export async function loadHome(ctx: SmxContext, client: WebClient, viewer: strin
     })),
     month,
     deliveryFailures,
+    week: plan?.weeks[0] ?? null,
     now,
     timezone: ctx.config.timezone,
   };

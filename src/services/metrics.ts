@@ -12,7 +12,7 @@ import { SourceState } from '../../models/source-state';
 import { Visit } from '../../models/visit';
 import type { SmxContext } from '../context';
 import { SmxError } from '../errors';
-import { audienceTargets } from './audience-targets';
+import { type AudienceNames, audienceTargets, DEFAULT_AUDIENCE_NAMES } from './audience-targets';
 import { type Goals, loadGoals } from './goals';
 
 export const PERIOD_KINDS = ['7d', '30d', '90d', 'this-month', 'last-month', 'last-week'] as const;
@@ -236,7 +236,7 @@ export interface MetricsReport {
   };
   approval: { medianHours: Compared<number | null>; samples: number; waiting: number };
   audience: Array<
-    { target: string; label: string } & Availability<{
+    { target: string; label: string; names: AudienceNames } & Availability<{
       day: string;
       likes: number | null;
       followers: number;
@@ -577,7 +577,7 @@ async function audienceFigures(
 ): Promise<MetricsReport['audience']> {
   return Promise.all(
     audienceTargets.map(async (t): Promise<MetricsReport['audience'][number]> => {
-      const head = { target: t.name, label: t.label };
+      const head = { target: t.name, label: t.label, names: t.names ?? DEFAULT_AUDIENCE_NAMES };
       if (!t.connected(ctx.config)) {
         return { ...head, available: false, reason: NOT_AVAILABLE.notConnected(t.label, t.howToConnect) };
       }

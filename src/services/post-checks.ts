@@ -48,29 +48,51 @@ export function checkPost(text: string, targets: readonly string[], guideline: G
       result.passed.push(`Facebook length ${length}/${FACEBOOK_MAX_CHARS}`);
     }
   }
-  const present = tagsIn(text);
-  const lower = text.toLowerCase();
-  const missingRequired = guideline.required.filter((t) => !present.has(t.toLowerCase()));
-  if (missingRequired.length > 0) {
+  const missing = missingTags(text, tagsIn(text), guideline);
+  if (missing.required.length > 0) {
     result.warnings.push(
-      `Missing required tag${missingRequired.length === 1 ? '' : 's'}: add ${missingRequired.map((t) => `#${t}`).join(' ')}`,
+      `Missing required tag${missing.required.length === 1 ? '' : 's'}: add ${missing.required.map((t) => `#${t}`).join(' ')}`,
     );
   }
+  for (const { topic, tags } of missing.topics) {
+    result.warnings.push(`Mentions '${topic}': add ${tags.map((t) => `#${t}`).join(' ')}`);
+  }
+  if (result.warnings.length === 0 && (guideline.required.length > 0 || guideline.topics.length > 0)) {
+    result.passed.push('Tags follow the guideline');
+  }
+  return result;
+}
+
+export interface MissingTags {
+  required: string[];
+  /** Topics the text mentions whose tags are not all present. */
+  topics: Array<{ topic: string; tags: string[] }>;
+}
+
+/** Which guideline tags `text` lacks, given the tags it has (`present`, lower-case, without '#'). */
+export function missingTags(text: string, present: Set<string>, guideline: Guideline): MissingTags {
+  const lower = text.toLowerCase();
+  const required = guideline.required.filter((t) => !present.has(t.toLowerCase()));
+  const topics: MissingTags['topics'] = [];
   for (const { topic, tags } of guideline.topics) {
     const mentioned = new RegExp(
       `(^|[^\\p{L}\\p{N}_])#?${escapeRegExp(topic)}([^\\p{L}\\p{N}_]|$)`,
       'u',
     ).test(lower);
     if (!mentioned) continue;
-    const missing = tags.filter((t) => !present.has(t.toLowerCase()));
-    if (missing.length > 0) {
-      result.warnings.push(`Mentions '${topic}': add ${missing.map((t) => `#${t}`).join(' ')}`);
-    }
+    const lacking = tags.filter((t) => !present.has(t.toLowerCase()));
+    if (lacking.length > 0) topics.push({ topic, tags: lacking });
   }
-  if (result.warnings.length === 0 && (guideline.required.length > 0 || guideline.topics.length > 0)) {
-    result.passed.push('Tags follow the guideline');
+  return { required, topics };
+}
+
+/** Every tag `missing` names, once, in guideline order. */
+export function allMissing(missing: MissingTags): string[] {
+  const out: string[] = [];
+  for (const t of [...missing.required, ...missing.topics.flatMap((x) => x.tags)]) {
+    if (!out.some((o) => o.toLowerCase() === t.toLowerCase())) out.push(t);
   }
-  return result;
+  return out;
 }
 
 function escapeRegExp(s: string): string {

@@ -32,6 +32,8 @@ export interface SourceRow {
   lastError: string | null;
   lastErrorAt: Date | null;
   unavailable: string | null;
+  /** Source-specific lines, e.g. YouTube's quota spent today. */
+  notes: string[];
 }
 
 export const WEBHOOK_SOURCE = 'feedback';
@@ -60,6 +62,7 @@ export async function sourcesReport(ctx: SmxContext): Promise<SourceRow[]> {
       setupHint: src.setupHint,
       items: null,
       ...base(src.name),
+      notes: src.enabled(ctx.config) && src.notes ? await src.notes(ctx.config, ctx.now()) : [],
     });
   }
   rows.push({
@@ -70,6 +73,7 @@ export async function sourcesReport(ctx: SmxContext): Promise<SourceRow[]> {
     setupHint: 'set SMX_WEBHOOK_SECRET and sign requests with it',
     items: null,
     ...base(WEBHOOK_SOURCE),
+    notes: [],
   });
   const known = new Set(rows.map((r) => r.name));
   const imported = [...new Set([...(stored as string[])])].filter((s) => !known.has(s)).sort();
@@ -82,6 +86,7 @@ export async function sourcesReport(ctx: SmxContext): Promise<SourceRow[]> {
       setupHint: null,
       items: null,
       ...base(name),
+      notes: [],
     });
     known.add(name);
   }
@@ -102,6 +107,7 @@ export async function sourcesReport(ctx: SmxContext): Promise<SourceRow[]> {
       setupHint: null,
       items: null,
       ...base(name),
+      notes: [],
     });
   }
   return rows;

@@ -54,3 +54,15 @@ export const POST_INPUT_IDS = {
 
 // --- Metrics (issue 5): App Home. Draft rows reuse POST_ACTION_IDS (approve/reject); block id `home_draft:<shortId>`. ---
 export const HOME_DRAFT_BLOCK_PREFIX = 'home_draft:';
+
+// --- Content plan (issue 12): Fill from canned on /smx plan, the weekly nudge and the Home tab. Value
+// `<target>:<week>` (e.g. `facebook:2026-W50`). ---
+export const PLAN_ACTION_IDS = {
+  fill: 'plan_fill_canned',
+} as const;
+export const PLAN_BLOCK_PREFIX = 'plan_week:';
+
+// --- YouTube metadata audit (issue 12): Fix on a flagged video in /smx videos. Value = the video id. ---
+export const VIDEO_ACTION_IDS = {
+  fix: 'video_fix_metadata',
+} as const;

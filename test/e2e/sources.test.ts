@@ -81,7 +81,7 @@ describe('/smx sources', () => {
     );
     expect(text).not.toContain('<@U123>');
     expect(body?.text).toBe(
-      'Review sources — Google Business Profile: on, Facebook Page: error, X mentions: off, Feedback webhook (POST /hooks/feedback): on, Mouthshut (import or webhook): import',
+      'Review sources — Google Business Profile: on, Facebook Page: error, X mentions: off, YouTube comments: off, Flickr comments: off, Feedback webhook (POST /hooks/feedback): on, Mouthshut (import or webhook): import',
     );
   });
 

@@ -6,6 +6,8 @@ import { digest } from './digest';
 import { goals } from './goals';
 import { help, setHelpEntries } from './help';
 import { metrics } from './metrics';
+import { photos } from './photos';
+import { plan } from './plan';
 import { queue } from './queue';
 import { reschedule } from './reschedule';
 import { reviews } from './reviews';
@@ -14,6 +16,7 @@ import { sources } from './sources';
 import { status } from './status';
 import { tags } from './tags';
 import type { Subcommand } from './types';
+import { videos } from './videos';
 import { visits } from './visits';
 
 export const subcommands: readonly Subcommand[] = [
@@ -25,6 +28,9 @@ export const subcommands: readonly Subcommand[] = [
   reschedule,
   tags,
   canned,
+  plan,
+  videos,
+  photos,
   auditCommand,
   // Reviews and feedback
   reviews,

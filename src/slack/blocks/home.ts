@@ -5,6 +5,7 @@ import { HOME_DRAFT_BLOCK_PREFIX, POST_ACTION_IDS } from '../ids';
 import { quoteOutside } from '../text';
 import { formatLocal, slackDate } from '../time';
 import { feedbackRateLine, fmt1, hours, progressBar } from './metrics';
+import { planFillButtons, planWeekText } from './plan';
 
 function section(text: string): KnownBlock {
   return { type: 'section', text: { type: 'mrkdwn', text } };
@@ -112,6 +113,13 @@ export function homeView(d: HomeData, problems: string[] = []): View {
           }`,
     ),
   );
+
+  if (d.week) {
+    blocks.push({ type: 'divider' });
+    blocks.push(section(planWeekText(d.week, d.timezone)));
+    const fill = planFillButtons(d.week);
+    if (fill) blocks.push(fill);
+  }
 
   blocks.push({ type: 'divider' });
   blocks.push(section(`*This month against the goals*\n${goalProgressLines(d).join('\n')}`));

@@ -142,9 +142,9 @@ export function audienceLines(r: MetricsReport): string[] {
   return r.audience.map((a) => {
     if (!a.available) return `• ${a.label}: not available — ${a.reason}`;
     const growth = (g: number | null) => (g === null ? '' : ` (${g >= 0 ? '▲ +' : '▼ '}${fmt0(g)})`);
-    const likes = a.likes === null ? '' : `${fmt0(a.likes)} likes${growth(a.likesGrowth)} · `;
+    const likes = a.likes === null ? '' : `${fmt0(a.likes)} ${a.names.likes}${growth(a.likesGrowth)} · `;
     const asOf = DateTime.fromISO(a.day).setLocale('en-GB').toFormat('d LLL');
-    return `• ${a.label}: ${likes}*${fmt0(a.followers)} followers*${growth(a.growth)} on ${asOf}${
+    return `• ${a.label}: ${likes}*${fmt0(a.followers)} ${a.names.followers}*${growth(a.growth)} on ${asOf}${
       a.growth === null ? ' (no earlier reading to compare)' : ''
     }`;
   });

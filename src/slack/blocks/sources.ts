@@ -35,6 +35,7 @@ function line(r: SourceRow, tz: string): string {
     parts.push('Last error: none');
   }
   if (r.unavailable) parts.push(`:information_source: ${quoteOutside(r.unavailable, 300)}`);
+  for (const n of r.notes) parts.push(escapeMrkdwn(n));
   return parts.join('\n');
 }
 
