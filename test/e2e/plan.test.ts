@@ -99,7 +99,11 @@ describe('/smx plan: the weeks ahead against the cadence, filled from canned pos
     expect(await run()).toBe('already-posted');
     const nudges = slack.channelMessages(APPROVALS).filter((m) => m.text.startsWith('Content plan'));
     expect(nudges).toHaveLength(1);
-    expect(buttons(nudges[0]?.blocks).map((x) => x.value)).toEqual(['facebook:2026-W49', 'facebook:2026-W50', 'facebook:2026-W51']);
+    expect(buttons(nudges[0]?.blocks).map((x) => x.value)).toEqual([
+      'facebook:2026-W49',
+      'facebook:2026-W50',
+      'facebook:2026-W51',
+    ]);
 
     await publishHome(t.ctx, t.smx.app.client, AUTHOR);
     const view = slack.callsOf('views.publish').at(-1)?.args.view as { blocks: unknown[] } | string;
