@@ -96,6 +96,7 @@ describe('daily audience snapshot job', () => {
     expect(r.audience.find((a) => a.target === 'facebook')).toEqual({
       target: 'facebook',
       label: 'Facebook Page',
+      names: { followers: 'followers', likes: 'likes' },
       available: false,
       reason:
         'no Facebook Page audience reading yet — the last daily snapshot failed (auth: Graph refused the page token (code 190): Invalid OAuth access token); it is retried tomorrow',
