@@ -13,7 +13,7 @@ import { allStates } from './source-state';
 /** A feed's name as people read it: "X audience (followers)" for `audience:x`, else the id capitalised. */
 function otherLabel(id: string): string {
   const audience = audienceTargets.find((a) => a.stateId === id);
-  if (audience) return `${audience.label} audience (followers)`;
+  if (audience) return `${audience.label} audience (${audience.names?.followers ?? 'followers'})`;
   return sourceLabel(id);
 }
 

@@ -52,6 +52,8 @@ const SOURCE_LABELS: Record<string, string> = {
   google: 'Google',
   facebook: 'Facebook',
   x: 'X',
+  youtube: 'YouTube',
+  flickr: 'Flickr',
   feedback: 'Feedback',
 };
 
