@@ -68,7 +68,10 @@ export async function catchUpMissedRuns(
   return ran;
 }
 
-/** Schedules every job in the hospital's time zone; a run that overruns its tick is not started twice. */
+/**
+ * Schedules every job in the hospital's time zone; a run that overruns its tick is not started twice. Runs are
+ * tracked by the lifecycle (when there is one) so a shutdown waits for them; once stopping, no run starts.
+ */
 export function startJobs(
   ctx: SmxContext,
   client: WebClient,
@@ -78,10 +81,12 @@ export function startJobs(
     schedule(
       job.schedule(ctx.config),
       async () => {
+        if (ctx.lifecycle?.stopping) return;
         const log = ctx.logger.child({ job: job.name });
         const started = Date.now();
         try {
-          await job.run({ ctx, client });
+          const run = job.run({ ctx, client });
+          await (ctx.lifecycle ? ctx.lifecycle.track(run) : run);
           log.debug({ ms: Date.now() - started }, 'job finished');
         } catch (err) {
           // A failed run is retried at its next tick; the error is logged with the job's name, never swallowed.
@@ -92,7 +97,8 @@ export function startJobs(
     ),
   );
   ctx.logger.info({ jobs: list.map((j) => `${j.name} (${j.schedule(ctx.config)})`) }, 'jobs scheduled');
-  const catchingUp = catchUpMissedRuns(ctx, client, list);
+  const catchUp = catchUpMissedRuns(ctx, client, list);
+  const catchingUp = ctx.lifecycle ? ctx.lifecycle.track(catchUp) : catchUp;
   return async () => {
     for (const t of tasks) await t.destroy();
     await catchingUp;

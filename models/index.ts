@@ -3,6 +3,7 @@ import { AudienceSnapshot } from './audience-snapshot';
 import { Audit } from './audit';
 import { CannedPost } from './canned-post';
 import { Claim } from './claim';
+import { Decision } from './decision';
 import { DeliveryState } from './delivery-state';
 import { DigestInbox } from './digest-inbox';
 import { DigestLog } from './digest-log';
@@ -20,6 +21,7 @@ export {
   Audit,
   CannedPost,
   Claim,
+  Decision,
   DeliveryState,
   DigestInbox,
   DigestLog,
@@ -35,6 +37,7 @@ export {
 
 export const allModels = [
   Claim,
+  Decision,
   Audit,
   Review,
   SourceState,

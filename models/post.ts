@@ -52,8 +52,15 @@ const postSchema = new Schema(
     publishedAt: { type: Date, default: null },
     /** Evergreen item this draft came from, if any. */
     cannedId: { type: String, default: null },
-    /** Bumped on every edit so a stale card or modal cannot act on old text. */
+    /** Bumped on every edit so a stale card or modal cannot act on old text. An approval approves one revision. */
     revision: { type: Number, default: 1 },
+    /** Who last changed the text (null: the author). Four-eyes: that person can never be the one who approves it. */
+    textBy: { type: String, default: null },
+    /**
+     * Bumped by every decision (approve, reject, edit, cancel, reschedule, publish …): a decision on version N is
+     * the insert of `decision:post:<_id>:<N>` (services/decisions.ts), so only one of concurrent clicks wins.
+     */
+    version: { type: Number, default: 1 },
     /** Results of post-checks.ts for the current revision, shown on the card; errors block approval. */
     checks: {
       errors: { type: [String], default: [] },

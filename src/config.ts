@@ -8,6 +8,7 @@ import dotenv from 'dotenv';
 import { IANAZone } from 'luxon';
 import { validate as validateCron } from 'node-cron';
 import { z } from 'zod';
+import { parseDuration } from './duration';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const EMBEDDED_KINDS = ['auto', 'ferretdb', 'mongod'] as const;
@@ -278,6 +279,29 @@ const schema = z.object({
   SMX_APPROVERS: approverList,
   SMX_ALLOW_SELF_APPROVAL: bool('SMX_ALLOW_SELF_APPROVAL', false),
   SMX_PUBLISH_CRON: cron('SMX_PUBLISH_CRON', '* * * * *'),
+  SMX_STALE_AFTER: optionalString.transform((v, ctx) => {
+    const ms = parseDuration(v ?? '2h');
+    if (ms === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `SMX_STALE_AFTER must be a duration such as 2h, 90m or 1h30m (got '${v}'), e.g. SMX_STALE_AFTER=2h`,
+      });
+      return z.NEVER;
+    }
+    return ms;
+  }),
+  SMX_SHUTDOWN_GRACE_SECONDS: optionalString.transform((v, ctx) => {
+    const n = Number(v ?? '25');
+    if (!Number.isInteger(n) || n < 1 || n > 600) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'SMX_SHUTDOWN_GRACE_SECONDS must be a whole number of seconds from 1 to 600, e.g. SMX_SHUTDOWN_GRACE_SECONDS=25',
+      });
+      return z.NEVER;
+    }
+    return n;
+  }),
 
   // YouTube and Flickr (issue 12)
   YOUTUBE_CLIENT_ID: optionalString,
@@ -380,6 +404,8 @@ export interface Config {
   port: number;
   /** Address to listen on; undefined = all interfaces. */
   bindAddress: string | undefined;
+  /** How long a SIGTERM/SIGINT waits for in-flight work before smx exits anyway. */
+  shutdownGraceMs: number;
   mongodbUri: string | undefined;
   dataDir: string;
   /** Which embedded database to run when MONGODB_URI is unset. */
@@ -410,6 +436,8 @@ export interface Config {
     approvers: string[];
     allowSelfApproval: boolean;
     publishCron: string;
+    /** An approved post more overdue than this is never published without a person choosing to. */
+    staleAfterMs: number;
   };
   metrics: {
     snapshotCron: string;
@@ -516,6 +544,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       },
       port: e.PORT,
       bindAddress: e.SMX_BIND_ADDRESS,
+      shutdownGraceMs: e.SMX_SHUTDOWN_GRACE_SECONDS * 1000,
       mongodbUri: e.MONGODB_URI,
       dataDir: path.resolve(cwd, e.SMX_DATA_DIR ?? '.smx'),
       embeddedDb: (e.SMX_EMBEDDED_DB ?? 'auto') as EmbeddedDbChoice,
@@ -586,6 +615,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
         approvers: e.SMX_APPROVERS,
         allowSelfApproval: e.SMX_ALLOW_SELF_APPROVAL,
         publishCron: e.SMX_PUBLISH_CRON,
+        staleAfterMs: e.SMX_STALE_AFTER,
       },
       metrics: {
         snapshotCron: e.SMX_SNAPSHOT_CRON,

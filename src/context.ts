@@ -1,5 +1,6 @@
 import type { Config } from './config';
 import type { Database } from './db';
+import type { Lifecycle } from './lifecycle';
 import type { Logger } from './logger';
 import type { HealthMonitor } from './services/health';
 
@@ -14,4 +15,6 @@ export interface SmxContext {
   instanceId: string;
   /** Slack auth and Socket Mode connection state; set by createSmxApp (tools without Slack have none). */
   health?: HealthMonitor;
+  /** Set in the running process (main.ts): shutdown state and in-flight work. Absent in most tests. */
+  lifecycle?: Lifecycle;
 }

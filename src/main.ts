@@ -3,6 +3,7 @@ import { startJobs } from '../jobs';
 import { createSmxApp, StartupError } from './app';
 import { readConfigOrExit } from './config';
 import { connectDatabase } from './db';
+import { Lifecycle } from './lifecycle';
 import { createLogger } from './logger';
 import { warnAboutChannels } from './services/channel-check';
 import { newOwnerId } from './services/claims';
@@ -11,7 +12,15 @@ async function main(): Promise<void> {
   const config = readConfigOrExit();
   const logger = createLogger(config);
   const db = await connectDatabase(config, logger);
-  const smx = createSmxApp({ config, logger, db, now: () => new Date(), instanceId: newOwnerId() });
+  const lifecycle = new Lifecycle();
+  const smx = createSmxApp({
+    config,
+    logger,
+    db,
+    now: () => new Date(),
+    instanceId: newOwnerId(),
+    lifecycle,
+  });
   try {
     await smx.start();
   } catch (err) {
@@ -21,11 +30,19 @@ async function main(): Promise<void> {
   await warnAboutChannels(smx.app.client, config, logger);
   const stopJobs = startJobs(smx.ctx, smx.app.client);
 
+  // Stop taking work, let in-flight publishes, digests and replies finish within the grace period, then exit 0.
+  // What is still running at the deadline records itself, so the next start never resends blindly.
   const shutdown = async (signal: string) => {
-    logger.info({ signal }, 'smx is stopping');
-    await stopJobs();
-    await smx.stop();
-    await db.close();
+    const started = Date.now();
+    logger.info({ signal, graceMs: config.shutdownGraceMs }, 'smx is stopping');
+    lifecycle.stopping = true;
+    const finished = await lifecycle.drain(config.shutdownGraceMs, [stopJobs(), smx.stop()]);
+    if (!finished) {
+      const abandoned = await lifecycle.abandon();
+      logger.warn({ abandoned }, 'grace period over: in-flight work recorded as interrupted');
+    }
+    await db.close().catch((err: unknown) => logger.error({ err }, 'database did not close cleanly'));
+    logger.info({ signal, ms: Date.now() - started, finished }, 'smx stopped');
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));

@@ -1,5 +1,6 @@
 import type { SmxContext } from '../../src/context';
-import { canEdit, parseCardValue } from '../../src/services/posts';
+import { canEdit } from '../../src/services/post-decisions';
+import { parseCardValue } from '../../src/services/posts';
 import { editModal } from '../../src/slack/blocks/post-modals';
 import { buttonListener } from '../../src/slack/buttons';
 

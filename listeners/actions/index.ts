@@ -2,11 +2,13 @@ import type { App } from '@slack/bolt';
 import type { SmxContext } from '../../src/context';
 import { PLAN_ACTION_IDS, POST_ACTION_IDS, REVIEW_ACTION_IDS } from '../../src/slack/ids';
 import { approvePost } from './approve-post';
+import { approvePostNow } from './approve-post-now';
 import { assignReview } from './assign-review';
 import { editPost } from './edit-post';
 import { fillPlan } from './fill-plan';
 import { markPublished } from './mark-published';
 import { markReviewHandled } from './mark-review-handled';
+import { publishPostNow } from './publish-post-now';
 import { rejectPost } from './reject-post';
 import { retryPublish } from './retry-publish';
 import { showPostText } from './show-post-text';
@@ -20,6 +22,8 @@ export function register(app: App, ctx: SmxContext): void {
   app.action(POST_ACTION_IDS.edit, editPost(ctx));
   app.action(POST_ACTION_IDS.markPublished, markPublished(ctx));
   app.action(POST_ACTION_IDS.retryPublish, retryPublish(ctx));
+  app.action(POST_ACTION_IDS.approveNow, approvePostNow(ctx));
+  app.action(POST_ACTION_IDS.publishNow, publishPostNow(ctx));
   app.action(POST_ACTION_IDS.showFullText, showPostText(ctx));
   app.action(new RegExp(`^${PLAN_ACTION_IDS.fill}(:|$)`), fillPlan(ctx));
 }

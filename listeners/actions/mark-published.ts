@@ -1,5 +1,5 @@
 import type { SmxContext } from '../../src/context';
-import { markPublished as mark } from '../../src/services/publisher';
+import { markPublished as mark } from '../../src/services/publish-results';
 import { publishResultButton } from '../../src/slack/publish-result-button';
 
 /** `mark_published`: a person checked the account after an unknown outcome and the post is there. */

@@ -1,5 +1,6 @@
 import type { SmxContext } from '../../src/context';
-import { canReject, parseCardValue } from '../../src/services/posts';
+import { canReject } from '../../src/services/post-decisions';
+import { parseCardValue } from '../../src/services/posts';
 import { rejectModal } from '../../src/slack/blocks/post-modals';
 import { buttonListener } from '../../src/slack/buttons';
 

@@ -1,5 +1,5 @@
 import type { SmxContext } from '../../src/context';
-import { retryPublish as retry } from '../../src/services/publisher';
+import { retryPublish as retry } from '../../src/services/publish-results';
 import { publishResultButton } from '../../src/slack/publish-result-button';
 
 /** `retry_publish`: try a failed or unknown publish again at the next publisher tick. */

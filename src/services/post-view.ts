@@ -32,6 +32,10 @@ export interface PostView {
   publishedAt: Date | null;
   cannedId: string | null;
   revision: number;
+  /** Who last changed the text (the author unless someone edited it). */
+  textBy: string;
+  /** The decision version (services/decisions.ts). */
+  version: number;
   checks: { errors: string[]; warnings: string[]; passed: string[] };
   originChannel: string | null;
 }
@@ -65,6 +69,8 @@ export function toView(doc: any): PostView {
     publishedAt: o.publishedAt ?? null,
     cannedId: o.cannedId ?? null,
     revision: o.revision ?? 1,
+    textBy: o.textBy ?? o.authorId,
+    version: o.version ?? 1,
     checks: {
       errors: [...(o.checks?.errors ?? [])],
       warnings: [...(o.checks?.warnings ?? [])],

@@ -7,19 +7,21 @@
  *     blindly: the post becomes `needs_check` and a person decides (Mark as published / Retry).
  */
 import type { WebClient } from '@slack/web-api';
-import { Audit } from '../../models/audit';
 import { Claim } from '../../models/claim';
 import { Post } from '../../models/post';
 import { Publication } from '../../models/publication';
 import { targetLabel, targets } from '../adapters/targets';
 import { type DEFAULT_RETRY, PublishError, withRetries } from '../adapters/targets/base';
 import type { SmxContext } from '../context';
-import { SmxError } from '../errors';
+import { formatDuration } from '../duration';
 import { publishResultMessage } from '../slack/blocks/approval-card';
+import { staleMessage } from '../slack/blocks/post-choices';
+import { withSlackRetry } from '../slack/calls';
 import { formatLocal, localDay, localWeek } from '../slack/time';
-import { isApprover } from './approvers';
 import { audit } from './audit';
 import { getClaim, isDuplicateKey, releaseClaim, tryClaim } from './claims';
+import { decide } from './decisions';
+import { POST_KIND } from './post-decisions';
 import { type PostView, type TargetResult, toView } from './post-view';
 import { POST_MESSAGES, publishKey, refreshCard } from './posts';
 
@@ -45,7 +47,7 @@ export interface PublishSummary {
   skipped: number;
 }
 
-interface ClaimNote {
+export interface ClaimNote {
   status: TargetResult['status'];
   externalId?: string | null;
   url?: string | null;
@@ -92,7 +94,12 @@ async function threadReply(
   }
 }
 
-async function recordResult(ctx: SmxContext, post: PostView, target: string, note: ClaimNote): Promise<void> {
+export async function recordResult(
+  ctx: SmxContext,
+  post: PostView,
+  target: string,
+  note: ClaimNote,
+): Promise<void> {
   const at = ctx.now();
   const result: TargetResult = {
     status: note.status,
@@ -102,25 +109,34 @@ async function recordResult(ctx: SmxContext, post: PostView, target: string, not
     at,
   };
   await Post.updateOne({ _id: post.id }, { $set: { [`results.${target}`]: result } });
-  if (note.status === 'published') {
-    try {
-      await Publication.create({
-        postId: post.id,
-        target,
-        externalId: note.externalId ?? 'unknown',
-        url: note.url ?? null,
-        publishedAt: at,
-        localDay: localDay(at, ctx.config.timezone),
-        localWeek: localWeek(at, ctx.config.timezone),
-      });
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
-    }
+  if (note.status === 'published') await recordPublication(ctx, post, target, note, at);
+}
+
+/** The metrics' record of one published (post, target), once. */
+export async function recordPublication(
+  ctx: SmxContext,
+  post: PostView,
+  target: string,
+  note: ClaimNote,
+  at: Date,
+): Promise<void> {
+  try {
+    await Publication.create({
+      postId: post.id,
+      target,
+      externalId: note.externalId ?? 'unknown',
+      url: note.url ?? null,
+      publishedAt: at,
+      localDay: localDay(at, ctx.config.timezone),
+      localWeek: localWeek(at, ctx.config.timezone),
+    });
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err;
   }
 }
 
 /** Sets the overall status from the per-target results. */
-async function settleStatus(
+export async function settleStatus(
   ctx: SmxContext,
   client: WebClient,
   postId: string,
@@ -145,11 +161,29 @@ async function settleStatus(
     Object.keys(before.results).length === Object.keys(post.results).length;
   // A post another instance is still publishing: nothing to write, and no card update every tick.
   if (unchanged) return post;
-  const set: Record<string, unknown> = { status };
-  if (status === 'published' && !post.publishedAt) set.publishedAt = ctx.now();
-  await Post.updateOne({ _id: post.id }, { $set: set });
-  const updated = toView((await Post.findById(postId)) ?? doc);
-  await refreshCard(ctx, client, updated);
+  if (status !== post.status) {
+    const set: Record<string, unknown> = { status };
+    if (status === 'published' && !post.publishedAt) set.publishedAt = ctx.now();
+    // A decision like any other: a cancel or a person's Retry on this version wins or loses against it, never both.
+    const r = await decide(Post, {
+      kind: POST_KIND,
+      docId: post.id,
+      version: post.version,
+      action: 'settle',
+      actor: 'smx',
+      at: ctx.now(),
+      set,
+    });
+    if (!r.won) return toView((await Post.findById(postId)) ?? doc);
+    if (r.doc) return refreshed(ctx, client, toView(r.doc));
+  }
+  return refreshed(ctx, client, toView((await Post.findById(postId)) ?? doc));
+}
+
+async function refreshed(ctx: SmxContext, client: WebClient, updated: PostView): Promise<PostView> {
+  await refreshCard(ctx, client, updated).catch((err: unknown) =>
+    ctx.logger.error({ err, postId: updated.shortId }, 'approval card could not be updated after publishing'),
+  );
   return updated;
 }
 
@@ -169,9 +203,12 @@ async function publishTarget(
     if (!claim) return; // released (Retry) between our insert and read: the next tick takes it
     const noted = parseNote(claim.note);
     if (noted) {
-      // The holder finished but died before writing the post: copy its outcome over.
+      // The holder noted an outcome the post lacks (its write was lost): copy it over. The holder writes the post
+      // before the claim, so a fresh read nearly always has it already — and a needless write could, on FerretDB
+      // (read-modify-write updates), undo a concurrent status change.
       if (noted.status !== 'cancelled' && !post.results[targetName]) {
-        await recordResult(ctx, post, targetName, noted);
+        const fresh = await Post.findById(post.id);
+        if (fresh && !toView(fresh).results[targetName]) await recordResult(ctx, post, targetName, noted);
       }
       return;
     }
@@ -208,14 +245,31 @@ async function publishTarget(
     !current ||
     !['approved', 'publishing'].includes(current.status) ||
     current.revision !== post.revision ||
-    current.results[targetName]
+    current.results[targetName] ||
+    current.scheduledAt.getTime() > now.getTime() ||
+    (current.status === 'approved' && isStale(ctx, current))
   ) {
     await releaseClaim(key, ctx.instanceId);
     summary.skipped++;
     return;
   }
   if (current.status === 'approved') {
-    await Post.updateOne({ _id: post.id, status: 'approved' }, { $set: { status: 'publishing' } });
+    // Starting to publish is a decision on this version: an edit, cancel or reschedule clicked at the same moment
+    // either wins (and nothing is sent) or is told that smx started publishing.
+    const r = await decide(Post, {
+      kind: POST_KIND,
+      docId: post.id,
+      version: current.version,
+      action: 'publish',
+      actor: 'smx',
+      at: now,
+      set: { status: 'publishing' },
+    });
+    if (!r.won && r.winner.action !== 'publish') {
+      await releaseClaim(key, ctx.instanceId);
+      summary.skipped++;
+      return;
+    }
   }
   await audit({
     entity: 'post',
@@ -232,14 +286,22 @@ async function publishTarget(
     if (!target?.enabled(ctx.config)) {
       throw new PublishError('permanent', `${targetLabel(targetName)} is not configured in smx any more`);
     }
-    const published = await withRetries(
-      () =>
-        target.publish({ postId: post.id, shortId: post.shortId, text: current.text }, ctx.config, {
-          timeoutMs: opts.timeoutMs ?? PUBLISH_TIMEOUT_MS,
-        }),
-      opts.retry,
-      (a) => log.warn({ attempt: a.attempt, waitMs: a.waitMs, error: a.message }, 'publish retry'),
-    );
+    const send = () =>
+      withRetries(
+        () =>
+          target.publish({ postId: post.id, shortId: post.shortId, text: current.text }, ctx.config, {
+            timeoutMs: opts.timeoutMs ?? PUBLISH_TIMEOUT_MS,
+          }),
+        opts.retry,
+        (a) => log.warn({ attempt: a.attempt, waitMs: a.waitMs, error: a.message }, 'publish retry'),
+      );
+    // Still sending when a shutdown's grace runs out: say so now, rather than leave a silent claim behind.
+    const abandoned = () =>
+      finish(ctx, client, current, targetName, key, {
+        status: 'needs_check',
+        error: `smx was stopped at ${formatLocal(ctx.now(), ctx.config.timezone)} while sending this to ${targetLabel(targetName)}, before ${targetLabel(targetName)} answered`,
+      });
+    const published = ctx.lifecycle ? await ctx.lifecycle.guard(abandoned, send) : await send();
     outcome = { status: 'published', externalId: published.externalId, url: published.url };
     summary.published++;
   } catch (err) {
@@ -249,7 +311,19 @@ async function publishTarget(
     else summary.needsCheck++;
     log.warn({ kind: e.kind, error: e.message }, 'publish did not succeed');
   }
-  await recordResult(ctx, current, targetName, outcome);
+  await finish(ctx, client, current, targetName, key, outcome);
+}
+
+/** Records a publish outcome on the post and the claim, in the audit and in the card's thread. */
+async function finish(
+  ctx: SmxContext,
+  client: WebClient,
+  post: PostView,
+  targetName: string,
+  key: string,
+  outcome: ClaimNote,
+): Promise<void> {
+  await recordResult(ctx, post, targetName, outcome);
   await noteOutcome(key, ctx.instanceId, outcome);
   await audit({
     entity: 'post',
@@ -259,8 +333,11 @@ async function publishTarget(
     at: ctx.now(),
     after: { target: targetName, ...outcome },
   });
-  await threadReply(ctx, client, current, targetName, outcome);
-  log.info({ status: outcome.status, externalId: outcome.externalId }, 'publish outcome');
+  await threadReply(ctx, client, post, targetName, outcome);
+  ctx.logger.info(
+    { postId: post.shortId, target: targetName, status: outcome.status, externalId: outcome.externalId },
+    'publish outcome',
+  );
 }
 
 /** One publisher tick: every approved post that is due, every target without an outcome. */
@@ -277,9 +354,16 @@ export async function publishDue(
     .sort({ scheduledAt: 1 })
     .limit(opts.limit ?? 50);
   for (const doc of due) {
+    // Shutting down: what is in flight finishes, nothing new starts (the next start picks it up).
+    if (ctx.lifecycle?.stopping) break;
     const post = toView(doc);
+    if (post.status === 'approved' && isStale(ctx, post)) {
+      await noticeStale(ctx, client, post);
+      summary.skipped++;
+      continue;
+    }
     for (const t of post.targets) {
-      if (post.results[t]) continue;
+      if (post.results[t] || ctx.lifecycle?.stopping) continue;
       await publishTarget(ctx, client, post, t, opts, summary);
     }
     await settleStatus(ctx, client, post.id, post);
@@ -287,114 +371,52 @@ export async function publishDue(
   return summary;
 }
 
-/** Reads `<shortId>:<target>` from a publish-result button. */
-export function parseResultValue(value: string | undefined): { shortId: string; target: string } {
-  const m = /^([A-Z0-9]{2,12}):([a-z0-9_-]+)$/.exec(value ?? '');
-  if (!m?.[1] || !m[2]) throw new SmxError('BAD_INPUT', 'This button is damaged; nothing was changed.');
-  return { shortId: m[1], target: m[2] };
+/** An approved post more than SMX_STALE_AFTER past its time is never published without a person choosing to. */
+export function isStale(ctx: SmxContext, post: PostView): boolean {
+  return ctx.now().getTime() - post.scheduledAt.getTime() > ctx.config.posts.staleAfterMs;
 }
 
-/** What the Retry and Mark-as-published buttons get back. */
-export type ResultActionOutcome = { kind: 'ok'; post: PostView } | { kind: 'denied'; message: string };
-
-/** A publish-result button's service call (Retry, Mark as published). */
-export type ResultAction = (
-  ctx: SmxContext,
-  client: WebClient,
-  shortId: string,
-  target: string,
-  userId: string,
-) => Promise<ResultActionOutcome>;
-
-/** Loads the post behind a publish-result button: a denial, or the post, its result and its publish claim key. */
-async function loadForResult(
-  ctx: SmxContext,
-  client: WebClient,
-  shortId: string,
-  target: string,
-  userId: string,
-): Promise<
-  { kind: 'denied'; message: string } | { kind: 'loaded'; post: PostView; result: TargetResult; key: string }
-> {
-  const doc = await Post.findOne({ shortId });
-  if (!doc) throw new SmxError('NOT_FOUND', POST_MESSAGES.notFound(shortId));
-  const post = toView(doc);
-  if (post.authorId !== userId && !(await isApprover(ctx, client, userId))) {
-    return { kind: 'denied', message: POST_MESSAGES.notAuthorOrApprover('retry or mark') };
-  }
-  const r = post.results[target];
-  if (!r || r.status === 'published' || post.status === 'cancelled') {
-    const last = await lastActor(post.shortId);
-    return {
-      kind: 'denied',
-      message: POST_MESSAGES.alreadyHandled(last ? `<@${last}>` : 'the publisher'),
-    };
-  }
-  return { kind: 'loaded', post, result: r, key: publishKey(post.id, target) };
-}
-
-/** Builds a ResultAction: loads the post behind the button and answers any denial before `work` runs. */
-function resultAction(
-  work: (args: {
-    ctx: SmxContext;
-    client: WebClient;
-    post: PostView;
-    result: TargetResult;
-    key: string;
-    target: string;
-    userId: string;
-  }) => Promise<PostView>,
-): ResultAction {
-  return async (ctx, client, shortId, target, userId) => {
-    const loaded = await loadForResult(ctx, client, shortId, target, userId);
-    if (loaded.kind === 'denied') return loaded;
-    const { post, result, key } = loaded;
-    return { kind: 'ok', post: await work({ ctx, client, post, result, key, target, userId }) };
-  };
-}
-
-async function lastActor(shortId: string): Promise<string | undefined> {
-  const row = await Audit.findOne({ entity: 'post', entityId: shortId, actor: { $ne: 'smx' } }).sort({
-    at: -1,
-    _id: -1,
-  });
-  return row?.actor;
-}
-
-/** Retry: releases the claim (exact _id + owner) and clears the result, so the next tick publishes again. */
-export const retryPublish = resultAction(async ({ ctx, client, post, result, key, target, userId }) => {
-  const claim = await getClaim(key);
-  if (claim) await releaseClaim(key, claim.owner);
-  await Post.updateOne(
-    { _id: post.id },
-    { $unset: { [`results.${target}`]: 1 }, $set: { status: 'approved' } },
+/** Says once per post version, in the card's thread and to the author and approver, that a choice is needed. */
+async function noticeStale(ctx: SmxContext, client: WebClient, post: PostView): Promise<void> {
+  if (!(await tryClaim(`stale:${post.id}:${post.version}`, ctx.instanceId, ctx.now()))) return;
+  const msg = staleMessage(
+    post,
+    POST_MESSAGES.stale(
+      post.shortId,
+      formatLocal(post.scheduledAt, ctx.config.timezone),
+      formatDuration(ctx.config.posts.staleAfterMs),
+    ),
   );
   await audit({
     entity: 'post',
     entityId: post.shortId,
-    action: 'retry',
-    actor: userId,
+    action: 'stale',
+    actor: 'smx',
     at: ctx.now(),
-    before: { target, result },
+    before: { scheduledAt: post.scheduledAt },
   });
-  const updated = toView((await Post.findById(post.id)) ?? post);
-  await refreshCard(ctx, client, updated);
-  return updated;
-});
-
-/** Mark as published: a person checked the account and the post is there. The claim stays, so it is never re-sent. */
-export const markPublished = resultAction(async ({ ctx, client, post, result, key, target, userId }) => {
-  await tryClaim(key, `manual:${userId}`, ctx.now()); // keeps the publisher away if the claim had been released
-  const note: ClaimNote = { status: 'published', externalId: `manual:${userId}`, url: null, error: null };
-  await recordResult(ctx, post, target, note);
-  await audit({
-    entity: 'post',
-    entityId: post.shortId,
-    action: 'mark_published',
-    actor: userId,
-    at: ctx.now(),
-    before: { target, result },
-    after: note,
-  });
-  return (await settleStatus(ctx, client, post.id)) ?? post;
-});
+  ctx.logger.warn(
+    { postId: post.shortId, scheduledAt: post.scheduledAt },
+    'approved post is overdue: waiting for a choice',
+  );
+  const tell = async (what: string, send: () => Promise<unknown>) =>
+    send().catch((err: unknown) =>
+      ctx.logger.error({ err, postId: post.shortId, what }, 'stale notice not sent'),
+    );
+  if (post.cardChannel && post.cardTs) {
+    const { cardChannel: channel, cardTs: thread_ts } = post;
+    await tell('thread', () =>
+      withSlackRetry(() =>
+        client.chat.postMessage({ channel, thread_ts, text: msg.text, blocks: msg.blocks }),
+      ),
+    );
+  }
+  for (const user of new Set([post.authorId, post.approvedBy].filter((u): u is string => Boolean(u)))) {
+    await tell('dm', async () => {
+      const open = await withSlackRetry(() => client.conversations.open({ users: user }));
+      const channel = open.channel?.id;
+      if (channel)
+        await withSlackRetry(() => client.chat.postMessage({ channel, text: msg.text, blocks: msg.blocks }));
+    });
+  }
+}

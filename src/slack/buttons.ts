@@ -4,12 +4,14 @@
  * or the App Home tab, which has no response_url (there the answer comes as a DM from smx and the tab is redrawn).
  */
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import type { KnownBlock } from '@slack/types';
 import type { SmxContext } from '../context';
 import { logFailure } from '../errors';
 import { publishHome } from './home';
 
 export type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
-export type Reply = (text: string) => Promise<void>;
+/** Answers the clicker: a text, optionally with blocks (e.g. a follow-up question with a button). */
+export type Reply = (text: string, blocks?: KnownBlock[]) => Promise<void>;
 
 /** True when the click came from the App Home tab. */
 export function clickedInHome(body: BlockButtonAction): boolean {
@@ -18,14 +20,15 @@ export function clickedInHome(body: BlockButtonAction): boolean {
 
 /** A private answer to whoever clicked, on the surface they clicked on. */
 export function replyTo({ body, respond, client }: ButtonArgs): Reply {
-  return async (text) => {
+  return async (text, blocks) => {
+    const extra = blocks ? { blocks } : {};
     if (body.response_url && respond) {
-      await respond({ response_type: 'ephemeral', replace_original: false, text });
+      await respond({ response_type: 'ephemeral', replace_original: false, text, ...extra });
     } else if (body.channel?.id) {
-      await client.chat.postEphemeral({ channel: body.channel.id, user: body.user.id, text });
+      await client.chat.postEphemeral({ channel: body.channel.id, user: body.user.id, text, ...extra });
     } else {
       // Posting to a user id lands in the app's Messages tab with that person.
-      await client.chat.postMessage({ channel: body.user.id, text });
+      await client.chat.postMessage({ channel: body.user.id, text, ...extra });
     }
   };
 }

@@ -25,6 +25,10 @@ export const POST_ACTION_IDS = {
   edit: 'edit_post',
   markPublished: 'mark_published',
   retryPublish: 'retry_publish',
+  /** Approving a post whose time has passed: approve it and publish it now. */
+  approveNow: 'approve_post_now',
+  /** An approved post too far overdue (SMX_STALE_AFTER): publish it now after all. */
+  publishNow: 'publish_post_now',
   showFullText: 'show_post_text',
 } as const;
 export const POST_CALLBACK_IDS = {
@@ -41,6 +45,7 @@ export const POST_BLOCK_IDS = {
   now: 'post_now',
   text: 'post_text',
   reason: 'post_reject_reason',
+  choices: 'post_choices',
 } as const;
 /** action_ids of the inputs inside the post modals (one input per block). */
 export const POST_INPUT_IDS = {

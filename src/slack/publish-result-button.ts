@@ -1,5 +1,5 @@
 import type { SmxContext } from '../context';
-import { parseResultValue, type ResultAction } from '../services/publisher';
+import { parseResultValue, type ResultAction } from '../services/publish-results';
 import { buttonListener } from './buttons';
 
 /**

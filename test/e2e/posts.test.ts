@@ -252,9 +252,11 @@ describe('posts: schedule, approve, publish exactly once', () => {
     const winner = (await stored(id)).approvedBy;
     expect([APPROVER, GROUP_APPROVER]).toContain(winner);
     expect(answers.length).toBe(2);
-    expect(all).toContain(`This was already handled by <@${winner}>`);
+    expect(all).toContain(POST_MESSAGES.handled(`<@${winner}> approved this post a moment ago`));
     // A late click on the stale card gets the same answer.
-    expect(await approve(id, APPROVER, 1, 1)).toContain(`already handled by <@${winner}>`);
+    expect(await approve(id, APPROVER, 1, 1)).toBe(
+      POST_MESSAGES.handled(`<@${winner}> approved this post a moment ago`),
+    );
   });
 
   test('edit after approval clears the approval, re-runs the checks and outdates the old card buttons', async () => {
@@ -304,7 +306,9 @@ describe('posts: schedule, approve, publish exactly once', () => {
     expect(buttons(card(id)).find((b) => b.action_id === POST_ACTION_IDS.approve)?.value).toBe(`${id}:2`);
 
     // The old card's Approve (revision 1) no longer works; the new one does.
-    expect(await approve(id, APPROVER, 1, 1)).toBe(POST_MESSAGES.outdated);
+    expect(await approve(id, APPROVER, 1, 1)).toBe(
+      POST_MESSAGES.outdatedBy(`<@${AUTHOR}> edited this post a moment ago`),
+    );
     await approve(id, APPROVER, 2);
     expect((await stored(id)).status).toBe('approved');
     const story = visibleText((await t.command(`audit ${id}`)).responses[0]?.body);
@@ -388,7 +392,9 @@ describe('posts: schedule, approve, publish exactly once', () => {
     }
     expect(x.tweets.some((tw) => tw.text.startsWith('Diabetes screening'))).toBe(false);
     r = await t.command(`cancel ${id}`);
-    expect(visibleText(r.responses[0]?.body)).toContain("is cancelled, so it can't be cancelled any more");
+    expect(visibleText(r.responses[0]?.body)).toBe(
+      `Post ${id} is cancelled (<@${AUTHOR}> cancelled a moment ago), so it can't be cancelled any more. Nothing was changed.`,
+    );
     r = await t.command('cancel PNOPE');
     expect(visibleText(r.responses[0]?.body)).toContain("There is no post 'PNOPE'");
   });
@@ -431,7 +437,9 @@ describe('posts: schedule, approve, publish exactly once', () => {
     } else {
       expect(status).toBe('published');
       expect(tweeted).toBe(1);
-      expect(reply).toMatch(/being published right now|is published, so it can't be cancelled/);
+      expect(reply).toMatch(
+        /being published right now|is published, so it can't be cancelled|smx started publishing this post a moment ago; nothing was changed/,
+      );
     }
   });
 
@@ -532,7 +540,9 @@ describe('posts: schedule, approve, publish exactly once', () => {
     expect(x.tweets.some((tw) => tw.text.startsWith('Marked by hand'))).toBe(false);
     expect(await Publication.countDocuments({ postId: String(post._id) })).toBe(1);
     // A second click is stale.
-    expect(await click(POST_ACTION_IDS.markPublished, `${id}:x`, AUTHOR, 1)).toContain('already handled by');
+    expect(await click(POST_ACTION_IDS.markPublished, `${id}:x`, AUTHOR, 1)).toBe(
+      POST_MESSAGES.handled(`<@${AUTHOR}> marked this post as published a moment ago`),
+    );
   });
 
   test('429 then success: waits for the rate-limit reset and publishes once', async () => {

@@ -26,6 +26,8 @@ const base: PostView = {
   publishedAt: null,
   cannedId: null,
   revision: 1,
+  textBy: 'U0STAFF',
+  version: 1,
   checks: { errors: [], warnings: ['Missing required tag: add #CityHospital'], passed: ['X length 70/280'] },
   originChannel: null,
 };

@@ -62,6 +62,8 @@ const post = (text: string, over: Partial<PostView> = {}): PostView => ({
   publishedAt: null,
   cannedId: null,
   revision: 3,
+  textBy: 'U0STAFF',
+  version: 1,
   checks: { errors: [], warnings: ['Missing required tag: add #CityHospital'], passed: ['X length 70/280'] },
   originChannel: null,
   ...over,

@@ -1,0 +1,205 @@
+/**
+ * Single-winner decisions on a versioned document, on every supported database (FerretDB included).
+ *
+ * A decision (approve, reject, edit, cancel, reschedule, publish …) on version N of a document is the insert of
+ * `decision:<kind>:<docId>:<N>` into a unique `_id`: the first insert wins, every concurrent one gets E11000 and
+ * learns who won. Only the winner applies its change, and bumps the document to version N+1 in the same update, so
+ * a later decision is on N+1. Conditional updates are never the guard: on FerretDB v1 they are read-modify-write
+ * and two of them can both "win" (mongo-subset.md).
+ *
+ * Use: read the document (with its `version`), check permissions and state, then
+ *   const r = await decide(Model, { kind, docId, version, action, actor, at, set });
+ *   if (!r.won) answer(`${describeDecision(r.winner, …)}; nothing was changed.`);
+ * Every write that changes a document's state must go through `decide`; plain writes may only touch fields no
+ * decision reads (card ids, per-target results).
+ */
+import type { Model } from 'mongoose';
+import { Decision } from '../../models/decision';
+import { SmxError } from '../errors';
+import { shortLocal } from '../slack/blocks/approval-card';
+import { isDuplicateKey } from './claims';
+
+export interface DecisionInput {
+  /** Namespace of the document: 'post', 'reply' … */
+  kind: string;
+  docId: string;
+  /** The version the actor saw (the document's `version` field). */
+  version: number;
+  action: string;
+  /** Slack user id, or 'smx'. */
+  actor: string;
+  at: Date;
+  /** Fields to set once the decision is won; `version` is bumped by `decide` itself. */
+  set: Record<string, unknown>;
+  /** Fields to remove once the decision is won. */
+  unset?: string[];
+}
+
+export interface DecisionWinner {
+  action: string;
+  actor: string;
+  at: Date;
+  version: number;
+}
+
+/** When won, `doc` is the document as stored after the change (lean), so callers need not read it again. */
+export type DecisionResult = { won: true; doc: unknown } | { won: false; winner: DecisionWinner };
+
+/** A winner that has not applied its change after this long has died; anyone may apply it for them. */
+export const ROLL_FORWARD_MS = 30_000;
+
+export const decisionId = (kind: string, docId: string, version: number) =>
+  `decision:${kind}:${docId}:${version}`;
+
+// biome-ignore lint/suspicious/noExplicitAny: any mongoose model with a `version` field
+type VersionedModel = Model<any>;
+
+function changeOf(set: Record<string, unknown>, unset: string[], version: number) {
+  return {
+    $set: { ...set, version: version + 1 },
+    ...(unset.length > 0 ? { $unset: Object.fromEntries(unset.map((k) => [k, 1])) } : {}),
+  };
+}
+
+/**
+ * Applies a won decision and checks it stuck: on FerretDB an update is read-modify-write, so a concurrent plain
+ * update of another field of the same document can write back the old version. Nobody else can move the version
+ * past ours without a decision on it, so re-applying while it is still below is safe.
+ */
+async function applyWon(
+  model: VersionedModel,
+  docId: string,
+  change: object,
+  version: number,
+): Promise<unknown> {
+  let doc: { version?: number } | null = null;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await model.updateOne({ _id: docId }, change);
+    doc = await model.findById(docId).lean<{ version?: number }>();
+    if (!doc || (doc.version ?? 1) > version) return doc;
+  }
+  return doc;
+}
+
+/** Takes the decision on `version` if nobody has; applies `set` and bumps the version when won. */
+export async function decide(model: VersionedModel, input: DecisionInput): Promise<DecisionResult> {
+  const _id = decisionId(input.kind, input.docId, input.version);
+  try {
+    await Decision.create({
+      _id,
+      kind: input.kind,
+      docId: input.docId,
+      version: input.version,
+      action: input.action,
+      actor: input.actor,
+      at: input.at,
+      set: JSON.stringify(input.set),
+      unset: input.unset ?? [],
+    });
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err;
+    return { won: false, winner: await winnerOf(model, input.kind, input.docId, input.version, input.at) };
+  }
+  let doc: unknown;
+  try {
+    doc = await applyWon(
+      model,
+      input.docId,
+      changeOf(input.set, input.unset ?? [], input.version),
+      input.version,
+    );
+  } catch (err) {
+    // Undo the claim so that "nothing was changed" stays true; if even that fails, say what will happen.
+    const undone = await Decision.deleteOne({ _id, actor: input.actor })
+      .then((r) => r.deletedCount === 1)
+      .catch(() => false);
+    if (undone) throw err;
+    throw new SmxError(
+      'INTERNAL',
+      'Your decision was recorded but the database failed before it was applied; smx applies it at the next action on this item. Check its card in a minute.',
+      { cause: err },
+    );
+  }
+  return { won: true, doc };
+}
+
+/** Who took the decision on `version`; rolls a dead winner's change forward so the story stays true. */
+async function winnerOf(
+  model: VersionedModel,
+  kind: string,
+  docId: string,
+  version: number,
+  now: Date,
+): Promise<DecisionWinner> {
+  const d = await Decision.findById(decisionId(kind, docId, version)).lean();
+  if (!d) {
+    // Undone by a winner whose update failed, between our insert and this read.
+    return { action: 'change', actor: 'someone else', at: now, version };
+  }
+  if (now.getTime() - new Date(d.at).getTime() > ROLL_FORWARD_MS) {
+    const doc = await model.findById(docId).select({ version: 1 }).lean<{ version?: number }>();
+    if (doc && (doc.version ?? 1) === version) {
+      // Same values as the winner would have written: concurrent roll-forwards cannot disagree.
+      await model.updateOne(
+        { _id: docId },
+        changeOf(JSON.parse(d.set) as Record<string, unknown>, d.unset ?? [], version),
+      );
+    }
+  }
+  return { action: d.action, actor: d.actor, at: new Date(d.at), version };
+}
+
+/** The decision that brought the document to `currentVersion` (undefined for a fresh document). */
+export async function lastDecision(
+  kind: string,
+  docId: string,
+  currentVersion: number,
+  opts: { byPerson?: boolean } = {},
+): Promise<DecisionWinner | undefined> {
+  // A person's decision is looked for a few versions back (past smx's own publish/settle steps).
+  for (let v = currentVersion - 1; v >= 1 && v >= currentVersion - 4; v--) {
+    const d = await Decision.findById(decisionId(kind, docId, v)).lean();
+    if (!d) return undefined;
+    if (!opts.byPerson || d.actor !== 'smx') {
+      return { action: d.action, actor: d.actor, at: new Date(d.at), version: d.version };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Past-tense verbs for `describeDecision` (`{noun}` marks where "this post" goes, else it follows the verb); other
+ * kinds of documents may add their own actions.
+ */
+export const DECISION_VERBS: Record<string, string> = {
+  approve: 'approved',
+  reject: 'rejected',
+  edit: 'edited',
+  cancel: 'cancelled',
+  reschedule: 'rescheduled',
+  publish: 'started publishing',
+  publish_now: 'chose to publish {noun} now',
+  retry: 'asked to retry',
+  mark_published: 'marked {noun} as published',
+  settle: 'recorded the publishing outcome of {noun}',
+  change: 'changed',
+};
+
+/** "<@U…> cancelled this post a moment ago" / "smx started publishing this post at Tue 09:12". */
+export function describeDecision(
+  w: DecisionWinner,
+  o: { now: Date; timezone: string; noun?: string; verbs?: Record<string, string> },
+): string {
+  const who =
+    w.actor === 'smx'
+      ? 'smx'
+      : w.actor.startsWith('U') || w.actor.startsWith('W')
+        ? `<@${w.actor}>`
+        : w.actor;
+  const verb = o.verbs?.[w.action] ?? DECISION_VERBS[w.action] ?? `did "${w.action}" to`;
+  const ago = o.now.getTime() - w.at.getTime();
+  const when = ago < 5 * 60_000 ? 'a moment ago' : `at ${shortLocal(w.at, o.timezone)}`;
+  const noun = o.noun ?? 'this post';
+  const did = verb.includes('{noun}') ? verb.replace('{noun}', noun) : `${verb} ${noun}`;
+  return `${who} ${did} ${when}`;
+}
