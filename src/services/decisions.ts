@@ -17,7 +17,7 @@ import type { Model } from 'mongoose';
 import { Decision } from '../../models/decision';
 import { SmxError } from '../errors';
 import { shortLocal } from '../slack/blocks/approval-card';
-import { isDuplicateKey } from './claims';
+import { getClaim, isDuplicateKey, tryClaim } from './claims';
 
 export interface DecisionInput {
   /** Namespace of the document: 'post', 'reply' … */
@@ -202,4 +202,35 @@ export function describeDecision(
   const noun = o.noun ?? 'this post';
   const did = verb.includes('{noun}') ? verb.replace('{noun}', noun) : `${verb} ${noun}`;
   return `${who} ${did} ${when}`;
+}
+
+/** How long the announcement of a decision waits for the one before it (a holder that died does not block). */
+export const ANNOUNCE_WAIT_MS = 3000;
+
+const announcedKey = (kind: string, docId: string, version: number) =>
+  `announced:${kind}:${docId}:${version}`;
+
+/**
+ * Runs the announcement of the decision on `version` (card update, DMs) only after the decision before it was
+ * announced, so that two decisions taken a moment apart never reach Slack in the wrong order (a card saying
+ * "Approved" after "Cancelled", an "approved" DM after a "cancelled" one). Every decision must announce through
+ * this, even with nothing to say (`async () => undefined`), or the next one waits `ANNOUNCE_WAIT_MS` for it.
+ */
+export async function announceInOrder<T>(
+  kind: string,
+  docId: string,
+  version: number,
+  announce: () => Promise<T>,
+): Promise<T> {
+  if (version > 1) {
+    const until = Date.now() + ANNOUNCE_WAIT_MS;
+    while (!(await getClaim(announcedKey(kind, docId, version - 1))) && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 40));
+    }
+  }
+  try {
+    return await announce();
+  } finally {
+    await tryClaim(announcedKey(kind, docId, version), 'smx').catch(() => false);
+  }
 }

@@ -14,7 +14,7 @@ import { formatLocal } from '../slack/time';
 import { isApprover } from './approvers';
 import { audit } from './audit';
 import { getClaim, noteClaim, releaseClaim, tryClaim } from './claims';
-import { type DecisionWinner, decide, describeDecision, lastDecision } from './decisions';
+import { announceInOrder, type DecisionWinner, decide, describeDecision, lastDecision } from './decisions';
 import { POST_MESSAGES } from './post-messages';
 import { type PostView, toView } from './post-view';
 import { CANCELLED_NOTE, findPost, publishKey, refreshCard, reload, runChecks, tellUser } from './posts';
@@ -148,7 +148,11 @@ async function applyDecision(ctx: SmxContext, client: WebClient, c: Change): Pro
   }
   const updated = r.doc ? toView(r.doc) : await reload(c.post.id);
   const dm = c.dm && updated.authorId !== c.actor ? c.dm(updated) : undefined;
-  problems.push(...(await announce(ctx, client, updated, dm)));
+  problems.push(
+    ...(await announceInOrder(POST_KIND, c.post.id, c.post.version, () =>
+      announce(ctx, client, updated, dm),
+    )),
+  );
   ctx.logger.info(
     { postId: updated.shortId, action: c.action, by: c.actor, version: c.post.version },
     'post decided',

@@ -9,7 +9,7 @@ import { SmxError } from '../errors';
 import { isApprover } from './approvers';
 import { audit } from './audit';
 import { getClaim, releaseClaim, tryClaim } from './claims';
-import { decide, lastDecision } from './decisions';
+import { announceInOrder, decide, lastDecision } from './decisions';
 import { describePostDecision, POST_KIND } from './post-decisions';
 import { POST_MESSAGES } from './post-messages';
 import { type PostView, type TargetResult, toView } from './post-view';
@@ -95,9 +95,11 @@ export const retryPublish = resultAction(async ({ ctx, client, post, result, key
     at: ctx.now(),
     before: { target, result },
   });
-  const updated = toView((await Post.findById(post.id)) ?? post);
-  await refreshCard(ctx, client, updated).catch((err: unknown) =>
-    ctx.logger.error({ err, postId: post.shortId }, 'approval card could not be updated after Retry'),
+  const updated = r.doc ? toView(r.doc) : toView((await Post.findById(post.id)) ?? post);
+  await announceInOrder(POST_KIND, post.id, post.version, () =>
+    refreshCard(ctx, client, updated).catch((err: unknown) =>
+      ctx.logger.error({ err, postId: post.shortId }, 'approval card could not be updated after Retry'),
+    ),
   );
   return { kind: 'ok', post: updated };
 });
@@ -132,5 +134,7 @@ export const markPublished = resultAction(async ({ ctx, client, post, result, ke
     after: note,
   });
   await recordPublication(ctx, post, target, note, at);
+  // The settle that follows is the next decision; it updates the card.
+  await announceInOrder(POST_KIND, post.id, post.version, async () => undefined);
   return { kind: 'ok', post: (await settleStatus(ctx, client, post.id)) ?? post };
 });

@@ -20,7 +20,7 @@ import { withSlackRetry } from '../slack/calls';
 import { formatLocal, localDay, localWeek } from '../slack/time';
 import { audit } from './audit';
 import { getClaim, isDuplicateKey, releaseClaim, tryClaim } from './claims';
-import { decide } from './decisions';
+import { announceInOrder, decide } from './decisions';
 import { POST_KIND } from './post-decisions';
 import { type PostView, type TargetResult, toView } from './post-view';
 import { POST_MESSAGES, publishKey, refreshCard } from './posts';
@@ -175,7 +175,10 @@ export async function settleStatus(
       set,
     });
     if (!r.won) return toView((await Post.findById(postId)) ?? doc);
-    if (r.doc) return refreshed(ctx, client, toView(r.doc));
+    const won = r.doc ? toView(r.doc) : undefined;
+    return announceInOrder(POST_KIND, post.id, post.version, async () =>
+      refreshed(ctx, client, won ?? toView((await Post.findById(postId)) ?? doc)),
+    );
   }
   return refreshed(ctx, client, toView((await Post.findById(postId)) ?? doc));
 }
@@ -270,6 +273,8 @@ async function publishTarget(
       summary.skipped++;
       return;
     }
+    // Nothing to show yet, but the decisions after this one announce in order behind it.
+    if (r.won) await announceInOrder(POST_KIND, post.id, current.version, async () => undefined);
   }
   await audit({
     entity: 'post',
