@@ -21,6 +21,8 @@ const decisionSchema = new Schema(
     set: { type: String, required: true },
     /** Fields the decision removes. */
     unset: { type: [String], default: [] },
+    /** Set once the decision's card update and DMs went out; the next decision's announcement waits for it. */
+    announced: { type: Boolean, default: false },
   },
   { versionKey: false },
 );

@@ -17,7 +17,7 @@ import type { Model } from 'mongoose';
 import { Decision } from '../../models/decision';
 import { SmxError } from '../errors';
 import { shortLocal } from '../slack/blocks/approval-card';
-import { getClaim, isDuplicateKey, tryClaim } from './claims';
+import { isDuplicateKey } from './claims';
 
 export interface DecisionInput {
   /** Namespace of the document: 'post', 'reply' … */
@@ -207,30 +207,39 @@ export function describeDecision(
 /** How long the announcement of a decision waits for the one before it (a holder that died does not block). */
 export const ANNOUNCE_WAIT_MS = 3000;
 
-const announcedKey = (kind: string, docId: string, version: number) =>
-  `announced:${kind}:${docId}:${version}`;
+/** Decisions that announce nothing (the publisher starting): the next one need not wait for them. */
+const SILENT_ACTIONS = new Set(['publish']);
 
 /**
  * Runs the announcement of the decision on `version` (card update, DMs) only after the decision before it was
  * announced, so that two decisions taken a moment apart never reach Slack in the wrong order (a card saying
  * "Approved" after "Cancelled", an "approved" DM after a "cancelled" one). Every decision must announce through
- * this, even with nothing to say (`async () => undefined`), or the next one waits `ANNOUNCE_WAIT_MS` for it.
+ * this (the publisher's start with `{ silent: true }`), or the next one waits `ANNOUNCE_WAIT_MS` for it. The mark is a
+ * field on the decision itself, so nothing else accumulates.
  */
 export async function announceInOrder<T>(
   kind: string,
   docId: string,
   version: number,
   announce: () => Promise<T>,
+  opts: { silent?: boolean } = {},
 ): Promise<T> {
   if (version > 1) {
     const until = Date.now() + ANNOUNCE_WAIT_MS;
-    while (!(await getClaim(announcedKey(kind, docId, version - 1))) && Date.now() < until) {
+    for (;;) {
+      const prev = await Decision.findById(decisionId(kind, docId, version - 1)).lean();
+      if (!prev || prev.announced || SILENT_ACTIONS.has(prev.action) || Date.now() >= until) break;
       await new Promise((r) => setTimeout(r, 40));
     }
   }
   try {
     return await announce();
   } finally {
-    await tryClaim(announcedKey(kind, docId, version), 'smx').catch(() => false);
+    if (!opts.silent) {
+      await Decision.updateOne(
+        { _id: decisionId(kind, docId, version) },
+        { $set: { announced: true } },
+      ).catch(() => undefined);
+    }
   }
 }

@@ -274,7 +274,8 @@ async function publishTarget(
       return;
     }
     // Nothing to show yet, but the decisions after this one announce in order behind it.
-    if (r.won) await announceInOrder(POST_KIND, post.id, current.version, async () => undefined);
+    if (r.won)
+      await announceInOrder(POST_KIND, post.id, current.version, async () => undefined, { silent: true });
   }
   await audit({
     entity: 'post',
