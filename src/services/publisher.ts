@@ -17,13 +17,14 @@ import { formatDuration } from '../duration';
 import { publishResultMessage } from '../slack/blocks/approval-card';
 import { staleMessage } from '../slack/blocks/post-choices';
 import { withSlackRetry } from '../slack/calls';
+import { escapeMrkdwn, truncate } from '../slack/text';
 import { formatLocal, localDay, localWeek } from '../slack/time';
 import { audit } from './audit';
 import { getClaim, isDuplicateKey, releaseClaim, tryClaim } from './claims';
 import { announceInOrder, decide } from './decisions';
 import { POST_KIND } from './post-decisions';
 import { type PostView, type TargetResult, toView } from './post-view';
-import { POST_MESSAGES, publishKey, refreshCard } from './posts';
+import { POST_MESSAGES, publishKey, refreshCard, tellUser } from './posts';
 
 export { publishKey };
 
@@ -69,6 +70,15 @@ function parseNote(note: string | null | undefined): ClaimNote | { status: 'canc
   }
 }
 
+/** The author's DM when one target failed or needs a check (the card's thread has the buttons). */
+export const AUTHOR_PROBLEM = (post: PostView, targetName: string, outcome: ClaimNote) => {
+  const where = post.cardChannel ? ` in <#${post.cardChannel}>` : '';
+  const detail = escapeMrkdwn(truncate(outcome.error ?? 'no detail', 500));
+  return outcome.status === 'failed'
+    ? `:warning: Your post *${post.shortId}* could not be published on ${targetName}: ${detail}. Nothing was posted there. Once the cause is fixed, press *Retry* on its card${where}.`
+    : `:mag: smx does not know whether your post *${post.shortId}* reached ${targetName}: ${detail}. It will not resend it by itself. Check the ${targetName} account, then press *Mark as published* or *Retry* on its card${where}.`;
+};
+
 async function threadReply(
   ctx: SmxContext,
   client: WebClient,
@@ -90,6 +100,15 @@ async function threadReply(
     ctx.logger.error(
       { err, postId: post.shortId, target },
       'could not post the publish result in the thread',
+    );
+  }
+  if (outcome.status === 'published') return;
+  try {
+    await tellUser(client, post.authorId, AUTHOR_PROBLEM(post, targetLabel(target), outcome));
+  } catch (err) {
+    ctx.logger.error(
+      { err, postId: post.shortId, target },
+      'could not tell the author about the publish problem',
     );
   }
 }

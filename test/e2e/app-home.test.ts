@@ -1,10 +1,9 @@
 import { Post } from '../../models/post';
 import { clearApproverCache } from '../../src/services/approvers';
 import { POST_ACTION_IDS } from '../../src/slack/ids';
-import { startTestApp, type TestApp, visibleText } from '../support/app';
+import { openHome as openHomeView, startTestApp, type TestApp, visibleText } from '../support/app';
 import { useTestDatabase } from '../support/db';
 import { at, seedPosts, seedPublications, seedReviews } from '../support/metrics-seed';
-import { slackSignature } from '../support/signing';
 
 const NOW = new Date('2026-11-24T12:00:00Z'); // Tue 24 Nov, 17:30 IST
 
@@ -50,34 +49,7 @@ describe('App Home tab', () => {
     await t.stop();
   });
 
-  async function openHome(user: string) {
-    const body = JSON.stringify({
-      token: 'legacy',
-      team_id: 'T0TEST',
-      api_app_id: 'A0SMX',
-      type: 'event_callback',
-      event_id: `Ev${user}${Date.now()}`,
-      event_time: Math.floor(Date.now() / 1000),
-      event: {
-        type: 'app_home_opened',
-        user,
-        channel: `D${user}`,
-        tab: 'home',
-        event_ts: String(Date.now() / 1000),
-      },
-    });
-    const before = t.slack.callsOf('views.publish').length;
-    const res = await t.post('/slack/events', body, {
-      'content-type': 'application/json',
-      ...slackSignature(body),
-    });
-    expect(res.status).toBe(200);
-    const call = await t.slack.waitForCall(
-      'views.publish',
-      (c) => c.args.user_id === user && t.slack.callsOf('views.publish').indexOf(c) >= before,
-    );
-    return call.args.view as { type: string; blocks: Array<Record<string, unknown>> };
-  }
+  const openHome = (user: string) => openHomeView(t, user);
 
   test('an approver sees the drafts they may approve with buttons, what goes out next, negatives and goals', async () => {
     const view = await openHome('U0BOSS');
@@ -91,9 +63,9 @@ describe('App Home tab', () => {
     const buttons = (actions[0]?.elements ?? []) as Array<{ action_id: string; value: string }>;
     expect(buttons.map((b) => b.action_id)).toEqual([POST_ACTION_IDS.approve, POST_ACTION_IDS.reject]);
     expect(buttons[0]?.value).toMatch(/^P\d{4}:1$/);
-    expect(text).toContain('facebook, x: Blood drive on Friday');
+    expect(text).toContain('to Facebook + X: Blood drive on Friday');
     expect(text).toContain(':red_circle: 2 open; the oldest arrived 3.3 days ago');
-    expect(text).toContain('Facebook Page: ▓▓▓▓▓▓▓▓▓░ 3 posts of 3.4 due so far (goal 1–2/week)');
+    expect(text).toContain('Facebook Page: ▓▓▓▓▓▓▓▓▓░ 3 posts so far, 3.4 expected by now (goal 1–2/week)');
     expect(text).toContain('Feedback rate: not available — no visits recorded');
     expect(text).toContain('median 30 h — :warning: over the 24 h goal');
     expect(t.slack.violations).toEqual([]);
@@ -138,7 +110,7 @@ describe('App Home tab', () => {
       (c) => c.args.user_id === 'U0BOSS' && t.slack.callsOf('views.publish').indexOf(c) >= before,
     );
     const text = visibleText(redraw.args.view as Record<string, unknown>);
-    expect(text).toContain('→ x: Flu &lt;!channel&gt; shots'); // now among the next scheduled posts
+    expect(text).toContain('to X: Flu &lt;!channel&gt; shots'); // now among the next scheduled posts
     const approved = await Post.findOne({ text: 'Flu <!channel> shots' }).lean();
     expect(approved).toMatchObject({ status: 'approved', approvedBy: 'U0BOSS' });
     expect(text).toContain('*Drafts waiting for your approval* (0 of 1 waiting)');

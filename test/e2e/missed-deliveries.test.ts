@@ -15,10 +15,9 @@ import { clearApproverCache } from '../../src/services/approvers';
 import { DELIVERY_MESSAGES, explainSlackFailure } from '../../src/services/delivery-alerts';
 import { runDigest } from '../../src/services/digest';
 import { FakeSlack } from '../fakes/slack';
-import { startTestApp, type TestApp, visibleText } from '../support/app';
+import { openHome as openHomeView, startTestApp, type TestApp, visibleText } from '../support/app';
 import { useTestDatabase } from '../support/db';
 import { seedReviews } from '../support/reviews';
-import { slackSignature } from '../support/signing';
 
 const DIGEST = 'CDIGEST';
 const TZ = 'Asia/Kolkata';
@@ -58,30 +57,8 @@ describe('failed and missed digests and reports', () => {
     slack.messages.clear();
   });
 
-  async function openHome(user: string): Promise<string> {
-    const body = JSON.stringify({
-      token: 'legacy',
-      team_id: 'T0TEST',
-      api_app_id: 'A0SMX',
-      type: 'event_callback',
-      event_id: `Ev${user}${Date.now()}`,
-      event_time: Math.floor(Date.now() / 1000),
-      event: {
-        type: 'app_home_opened',
-        user,
-        channel: `D${user}`,
-        tab: 'home',
-        event_ts: `${Date.now() / 1000}`,
-      },
-    });
-    const before = slack.callsOf('views.publish').length;
-    await t.post('/slack/events', body, { 'content-type': 'application/json', ...slackSignature(body) });
-    const call = await slack.waitForCall(
-      'views.publish',
-      (c) => c.args.user_id === user && slack.callsOf('views.publish').indexOf(c) >= before,
-    );
-    return visibleText(call.args.view as Record<string, unknown>);
-  }
+  const openHome = async (user: string) =>
+    visibleText((await openHomeView(t, user)) as unknown as Record<string, unknown>);
 
   test('a digest smx cannot post alerts every approver once, with the reason and fix; status and Home show it', async () => {
     await seedReviews([

@@ -229,6 +229,39 @@ export async function startTestApp(opts: StartOptions): Promise<TestApp> {
   };
 }
 
+/** Sends a signed `app_home_opened` event for `user` and returns the Home view smx publishes for them. */
+export async function openHome(
+  t: TestApp,
+  user: string,
+): Promise<{ type: string; blocks: Array<Record<string, unknown>> }> {
+  const body = JSON.stringify({
+    token: 'legacy',
+    team_id: FAKE_TEAM,
+    api_app_id: 'A0SMX',
+    type: 'event_callback',
+    event_id: `Ev${user}${Date.now()}`,
+    event_time: Math.floor(Date.now() / 1000),
+    event: {
+      type: 'app_home_opened',
+      user,
+      channel: `D${user}`,
+      tab: 'home',
+      event_ts: String(Date.now() / 1000),
+    },
+  });
+  const before = t.slack.callsOf('views.publish').length;
+  const res = await t.post('/slack/events', body, {
+    'content-type': 'application/json',
+    ...slackSignature(body),
+  });
+  if (res.status !== 200) throw new Error(`app_home_opened answered ${res.status}`);
+  const call = await t.slack.waitForCall(
+    'views.publish',
+    (c) => c.args.user_id === user && t.slack.callsOf('views.publish').indexOf(c) >= before,
+  );
+  return call.args.view as { type: string; blocks: Array<Record<string, unknown>> };
+}
+
 /** The visible text of a Slack message body (text fallback plus every text in its blocks). */
 export function visibleText(body: Record<string, unknown> | undefined): string {
   if (!body) return '';

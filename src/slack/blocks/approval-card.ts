@@ -22,18 +22,13 @@ function label(name: string, o: CardOptions): string {
   return o.labels[name] ?? name;
 }
 
-const asQuote = (text: string) =>
-  escapeMrkdwn(text)
-    .split('\n')
-    .map((l) => `>${l}`)
-    .join('\n');
-
 /**
- * The post text as it will appear, escaped, as a quote, measured as Slack measures it (after escaping and the quote
- * marks); `cut` when only the start fits — the card then offers *Show full text*.
+ * The post text exactly as X and Facebook will print it — plain text, not mrkdwn, so `*free*` keeps the asterisks X
+ * shows instead of turning bold, and `<!channel>` is just text — measured as Slack measures it; `cut` when only the
+ * start fits — the card then offers *Show full text*.
  */
-export function quotedText(text: string): { text: string; cut: boolean } {
-  return fitShown(text, SECTION_TEXT_LIMIT, asQuote);
+export function platformText(text: string): { text: string; cut: boolean } {
+  return fitShown(text, SECTION_TEXT_LIMIT, (t) => t);
 }
 
 function whenLine(p: PostView, o: CardOptions): string {
@@ -102,10 +97,10 @@ function resultLines(p: PostView, o: CardOptions): string[] {
 
 export function approvalCard(p: PostView, o: CardOptions): SlackMessage {
   const targets = p.targets.map((t) => label(t, o)).join(', ');
-  const shown = quotedText(p.text);
+  const shown = platformText(p.text);
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: `Post ${p.shortId} — ${targetsTitle(p, o)}` } },
-    { type: 'section', text: { type: 'mrkdwn', text: shown.text } },
+    { type: 'section', text: { type: 'plain_text', text: shown.text, emoji: false } },
     {
       type: 'section',
       fields: [
@@ -179,8 +174,19 @@ export function showFullTextButton(value: string): Button {
   };
 }
 
+/** One target published and another failed or unknown: the post is partly out. */
+export function partlyPublished(p: PostView): boolean {
+  const outcomes = p.targets.map((t) => p.results[t]?.status);
+  return outcomes.includes('published') && outcomes.some((s) => s === 'failed' || s === 'needs_check');
+}
+
 function targetsTitle(p: PostView, o: CardOptions): string {
-  const s = p.status === 'pending_approval' ? 'needs approval' : p.status.replace('_', ' ');
+  const s =
+    p.status === 'pending_approval'
+      ? 'needs approval'
+      : partlyPublished(p)
+        ? 'partly published'
+        : p.status.replace('_', ' ');
   return truncate(`${p.targets.map((t) => label(t, o)).join(' + ')} · ${s}`, 100);
 }
 

@@ -1,5 +1,6 @@
 /** The App Home tab: pure builder from HomeData (see src/services/home.ts). */
 import type { KnownBlock, View } from '@slack/types';
+import { targetLabel } from '../../adapters/targets';
 import type { HomeData } from '../../services/home';
 import { HOME_DRAFT_BLOCK_PREFIX, POST_ACTION_IDS } from '../ids';
 import { quoteOutside } from '../text';
@@ -25,7 +26,7 @@ export function goalProgressLines(d: HomeData): string[] {
       continue;
     }
     lines.push(
-      `• ${p.label}: ${progressBar(due === 0 ? 1 : p.posts / due)} ${p.posts} posts of ${fmt1(due)} due so far (goal ${band}/week)`,
+      `• ${p.label}: ${progressBar(due === 0 ? 1 : p.posts / due)} ${p.posts} ${p.posts === 1 ? 'post' : 'posts'} so far, ${fmt1(due)} expected by now (goal ${band}/week)`,
     );
   }
   lines.push(`• ${feedbackRateLine(r).replace('\n', ' ')}`);
@@ -58,7 +59,7 @@ export function homeView(d: HomeData, problems: string[] = []): View {
     for (const p of d.drafts) {
       blocks.push(
         section(
-          `*${p.shortId}* → ${p.targets.join(', ')} · ${slackDate(p.scheduledAt, d.timezone)}\n>${quoteOutside(p.text, 280)}\n_by <@${p.authorId}>_`,
+          `*${p.shortId}* to ${p.targets.map(targetLabel).join(' + ')} · ${slackDate(p.scheduledAt, d.timezone)}\n>${quoteOutside(p.text, 280)}\n_by <@${p.authorId}>_`,
         ),
       );
       const value = `${p.shortId}:${p.revision}`;
@@ -95,7 +96,7 @@ export function homeView(d: HomeData, problems: string[] = []): View {
         : `*Next scheduled posts*\n${d.next
             .map(
               (p) =>
-                `• ${slackDate(p.scheduledAt, d.timezone)} → ${p.targets.join(', ')}: ${quoteOutside(p.text, 120)}`,
+                `• ${slackDate(p.scheduledAt, d.timezone)} to ${p.targets.map(targetLabel).join(' + ')}: ${quoteOutside(p.text, 120)}`,
             )
             .join('\n')}`,
     ),

@@ -41,7 +41,7 @@ export function queueMessage(posts: PostView[], timezone: string): SlackMessage 
     ],
   });
   return {
-    text: `Post queue: ${posts.map((p) => `${p.shortId} (${p.status})`).join(', ')}`,
+    text: `Post queue: ${posts.map((p) => `${p.shortId} (${(STATUS_LABEL[p.status] ?? p.status.replace(/_/g, ' ')).replace(/^:[a-z_]+: /, '')})`).join(', ')}`,
     blocks: blocks.slice(0, 48),
   };
 }

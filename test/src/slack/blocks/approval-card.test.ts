@@ -34,11 +34,17 @@ const base: PostView = {
 const opts = { timezone: 'Asia/Kolkata', labels: { x: 'X', facebook: 'Facebook' } };
 
 describe('approval card', () => {
-  test('shows the escaped text, targets, local time, author, checks and the three buttons', () => {
+  test('shows the text as the platform prints it, targets, local time, author, checks and the three buttons', () => {
     const msg = approvalCard(base, opts);
     const text = visibleText(msg as unknown as Record<string, unknown>);
-    expect(text).toContain('&lt;!channel&gt; &amp; &lt;https://evil.example|click&gt;');
-    expect(text).not.toContain('<!channel>');
+    // The post text is plain text (never parsed: no ping, no link, no bold); the fallback is escaped mrkdwn.
+    expect(msg.blocks[1]).toEqual({
+      type: 'section',
+      text: { type: 'plain_text', text: base.text, emoji: false },
+    });
+    expect(msg.text).toContain('&lt;!channel&gt; &amp; &lt;https://evil.example|click&gt;');
+    const mrkdwn = JSON.stringify(msg.blocks.filter((_, i) => i !== 1));
+    expect(mrkdwn).not.toContain('<!channel>');
     expect(text).toContain('X, Facebook');
     expect(text).toContain('Tue 1 Dec, 09:00 IST');
     expect(text).toContain('<!date^1796095800^');
