@@ -100,8 +100,9 @@ describe('long texts survive editing; cards always fit', () => {
   });
 
   test.each([
-    ['2,000 &', '&'.repeat(2000)],
-    ['1,400 one-character lines', Array.from({ length: 1400 }, () => 'a').join('\n')],
+    // The card shows plain text (unescaped): these overflow its 3,000 characters.
+    ['4,000 &', '&'.repeat(4000)],
+    ['2,000 one-character lines', Array.from({ length: 2000 }, () => 'a').join('\n')],
     ['2,000 emoji', '😀'.repeat(2000)],
   ])('a draft of %s gets a normal card, and Show full text opens it whole', async (_name, text) => {
     const id = await schedule(text);

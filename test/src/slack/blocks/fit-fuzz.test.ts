@@ -87,8 +87,9 @@ describe('cards always fit, whatever the text', () => {
     );
   });
 
-  test('the 2,000 &, 1,400 one-character lines and 2,000 emoji drafts get a normal card', () => {
-    for (const text of ['&'.repeat(2000), 'a\n'.repeat(1400), '😀'.repeat(2000)]) {
+  // The card shows the text as plain text (unescaped), so these are sized to overflow its 3,000 characters.
+  test('the 4,000 &, 2,000 one-character lines and 2,000 emoji drafts get a normal card', () => {
+    for (const text of ['&'.repeat(4000), 'a\n'.repeat(2000), '😀'.repeat(2000)]) {
       const msg = approvalCard(post(text), opts);
       expect(messageProblems(msg as unknown as Record<string, unknown>)).toEqual([]);
       expect(JSON.stringify(msg.blocks)).toContain(POST_ACTION_IDS.approve);
