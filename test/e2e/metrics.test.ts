@@ -177,7 +177,7 @@ describe('/smx metrics, goals and visits over HTTP', () => {
     expect(text).toContain('X: *0.9 a week* (4 posts) ▲ from 0 · goal 3/week :warning: below plan');
     expect(text).toContain('*10* reviews and feedback ▲ from 4');
     expect(text).toMatch(/trend [▁▂▃▄▅▆▇█]{7}/);
-    expect(text).toContain('By source: google 5 ▲ from 4 · feedback 3 ▲ from 0 · facebook 2 ▲ from 0');
+    expect(text).toContain('By source: Google 5 ▲ from 4 · Feedback 3 ▲ from 0 · Facebook 2 ▲ from 0');
     expect(text).toContain('Average rating: ★★★☆☆ *3.4* of 5 (7 rated) ▼ from 4');
     expect(text).toContain('Negative: *30 %* (3) ▲ from 25 %');
     expect(text).toContain('Feedback rate: *3.3 %* (10 of 300 visits)');

@@ -4,6 +4,7 @@ import { DateTime } from 'luxon';
 import type { MetricsReport } from '../../services/metrics';
 import { periodLabel, sparkline } from '../../services/metrics';
 import { escapeMrkdwn } from '../text';
+import { sourceLabel } from './digest';
 import type { SlackMessage } from './help';
 
 const nf1 = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 1 });
@@ -67,7 +68,7 @@ export function reviewLines(r: MetricsReport): string[] {
   if (rv.bySource.length > 0) {
     lines.push(
       `By source: ${rv.bySource
-        .map((s) => `${escapeMrkdwn(s.source)} ${s.count}${trend(s.count, s.previous, fmt0)}`)
+        .map((s) => `${sourceLabel(s.source)} ${s.count}${trend(s.count, s.previous, fmt0)}`)
         .join(' · ')}`,
     );
   }
