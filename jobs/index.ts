@@ -8,7 +8,7 @@ import { planNudgeJob } from './plan-nudge';
 import { publishJob } from './publish';
 import { reportJob } from './report';
 import { snapshotJob } from './snapshot';
-import type { Job } from './types';
+import type { Job, JobDeps } from './types';
 
 /** Every scheduled job. Adding one = one file + one line here. */
 export const jobs: readonly Job[] = [ingestJob, digestJob, publishJob, snapshotJob, reportJob, planNudgeJob];
@@ -58,7 +58,7 @@ export async function catchUpMissedRuns(
     if (!due) continue;
     const log = ctx.logger.child({ job: job.name, due });
     try {
-      await job.run({ ctx, client });
+      await runBounded(job, { ctx, client });
       ran.push(job.name);
       log.info('start-up catch-up ran (posts nothing if it already went out)');
     } catch (err) {
@@ -66,6 +66,40 @@ export async function catchUpMissedRuns(
     }
   }
   return ran;
+}
+
+/** A run may take this long (unless its job says otherwise) before the next tick is allowed to start. */
+export const DEFAULT_RUN_BUDGET_MS = 10 * 60_000;
+
+/**
+ * Runs a job, waiting at most its budget. A run past it (one hung outside call) is left to finish in the background
+ * and logged, so it cannot hold the job past its next tick; the work itself is exactly-once by its claims, so a next
+ * run beside a straggler does nothing twice.
+ */
+export async function runBounded(job: Job, deps: JobDeps): Promise<'done' | 'overran'> {
+  const log = deps.ctx.logger.child({ job: job.name });
+  const budgetMs = job.budgetMs ?? DEFAULT_RUN_BUDGET_MS;
+  const run = job.run(deps);
+  let timer: NodeJS.Timeout | undefined;
+  const overran = new Promise<'overran'>((resolve) => {
+    timer = setTimeout(() => resolve('overran'), budgetMs);
+  });
+  try {
+    const outcome = await Promise.race([run.then(() => 'done' as const), overran]);
+    if (outcome === 'overran') {
+      log.error(
+        { budgetMs },
+        'job run overran its budget; it goes on in the background and the next tick starts',
+      );
+      run.then(
+        () => log.warn('overrunning job run finished'),
+        (err: unknown) => log.error({ err }, 'overrunning job run failed'),
+      );
+    }
+    return outcome;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**
@@ -85,7 +119,7 @@ export function startJobs(
         const log = ctx.logger.child({ job: job.name });
         const started = Date.now();
         try {
-          const run = job.run({ ctx, client });
+          const run = runBounded(job, { ctx, client });
           await (ctx.lifecycle ? ctx.lifecycle.track(run) : run);
           log.debug({ ms: Date.now() - started }, 'job finished');
         } catch (err) {

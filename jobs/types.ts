@@ -17,4 +17,6 @@ export interface Job {
    * digest or report missed while smx was down. The job's own exactly-once claim keeps it to one post.
    */
   catchUp?: 'day' | 'week';
+  /** How long a run may hold the next tick back (default DEFAULT_RUN_BUDGET_MS in jobs/index.ts). */
+  budgetMs?: number;
 }

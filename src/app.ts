@@ -16,7 +16,17 @@ export interface SmxAppOptions {
   slackRetries?: number;
   /** Socket Mode: how long the client waits before reconnecting (tests shorten Slack's 5 s default). */
   socketReconnectMs?: number;
+  /** Per-attempt timeout of Slack Web API calls (tests shorten it); default SLACK_TIMEOUT_MS. */
+  slackTimeoutMs?: number;
 }
+
+/**
+ * No Slack call waits forever (issue 15): each attempt is aborted after SLACK_TIMEOUT_MS, and a failing call is
+ * tried SLACK_RETRIES more times with a short backoff (Slack's own default policy retries for about 30 minutes, which
+ * would leave a person without an answer that long). Worst case about 35 s before the caller hears of the failure.
+ */
+export const SLACK_TIMEOUT_MS = 10_000;
+export const SLACK_RETRIES = 2;
 
 export interface SmxApp {
   app: App;
@@ -45,7 +55,11 @@ export function createSmxApp(ctx: SmxContext, options: SmxAppOptions = {}): SmxA
   const routes = customRoutes(ctx);
   const clientOptions = {
     ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
-    ...(options.slackRetries === undefined ? {} : { retryConfig: { retries: options.slackRetries } }),
+    timeout: options.slackTimeoutMs ?? SLACK_TIMEOUT_MS,
+    retryConfig:
+      options.slackRetries === undefined
+        ? { retries: SLACK_RETRIES, factor: 2, minTimeout: 1_000, maxTimeout: 4_000 }
+        : { retries: options.slackRetries },
   };
   let httpReceiver: HTTPReceiver | undefined;
   let socketReceiver: SocketModeReceiver | undefined;

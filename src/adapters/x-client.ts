@@ -10,13 +10,16 @@ import type { TwitterConfig } from '../config';
 
 const REAL_API = /^https:\/\/(api|upload)\.(x|twitter)\.com/;
 
+/** Reads (mentions, follower counts) give up after this; twitter-api-v2 itself has no timeout. */
+export const X_TIMEOUT_MS = 30_000;
+
 export function xClient(tw: TwitterConfig, opts: { timeoutMs?: number } = {}): TwitterApi {
   const redirect = tw.apiUrl.replace(/\/+$/, '');
   const isReal = REAL_API.test(redirect);
   const plugin: ITwitterApiClientPlugin = {
     onBeforeRequestConfig({ params }) {
       if (!isReal) params.url = params.url.replace(REAL_API, redirect);
-      if (opts.timeoutMs !== undefined) params.timeout = opts.timeoutMs;
+      params.timeout = opts.timeoutMs ?? X_TIMEOUT_MS;
     },
   };
   return new TwitterApi(

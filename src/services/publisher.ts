@@ -22,6 +22,7 @@ import { formatLocal, localDay, localWeek } from '../slack/time';
 import { audit } from './audit';
 import { getClaim, isDuplicateKey, releaseClaim, tryClaim } from './claims';
 import { announceInOrder, decide } from './decisions';
+import { Notifier } from './notify';
 import { POST_KIND } from './post-decisions';
 import { type PostView, type TargetResult, toView } from './post-view';
 import { POST_MESSAGES, publishKey, refreshCard, tellUser } from './posts';
@@ -34,10 +35,14 @@ export { publishKey };
  */
 export const STALE_CLAIM_MS = 15 * 60_000;
 export const PUBLISH_TIMEOUT_MS = 30_000;
+/** How long a tick waits, in all, for its Slack notifications before the next post's turn can come. */
+export const NOTIFY_WAIT_MS = 5_000;
 
 export interface PublishOptions {
   retry?: typeof DEFAULT_RETRY;
   timeoutMs?: number;
+  /** Overrides NOTIFY_WAIT_MS (tests). */
+  notifyWaitMs?: number;
   limit?: number;
 }
 
@@ -79,38 +84,24 @@ export const AUTHOR_PROBLEM = (post: PostView, targetName: string, outcome: Clai
     : `:mag: smx does not know whether your post *${post.shortId}* reached ${targetName}: ${detail}. It will not resend it by itself. Check the ${targetName} account, then press *Mark as published* or *Retry* on its card${where}.`;
 };
 
-async function threadReply(
-  ctx: SmxContext,
+function threadReply(
+  notify: Notifier,
   client: WebClient,
   post: PostView,
   target: string,
   outcome: ClaimNote,
-): Promise<void> {
+): void {
   if (!post.cardChannel || !post.cardTs) return;
   const msg = publishResultMessage(post, target, targetLabel(target), outcome);
-  try {
-    await client.chat.postMessage({
-      channel: post.cardChannel,
-      thread_ts: post.cardTs,
-      text: msg.text,
-      blocks: msg.blocks,
-    });
-  } catch (err) {
-    // The outcome is stored and on the card; a lost thread reply must not turn a publish into a failure.
-    ctx.logger.error(
-      { err, postId: post.shortId, target },
-      'could not post the publish result in the thread',
-    );
-  }
+  const { cardChannel, cardTs } = post;
+  // The outcome is stored and on the card; a lost or slow thread reply must not hold up or fail a publish.
+  notify.send('publish result thread reply', { postId: post.shortId, target }, () =>
+    client.chat.postMessage({ channel: cardChannel, thread_ts: cardTs, text: msg.text, blocks: msg.blocks }),
+  );
   if (outcome.status === 'published') return;
-  try {
-    await tellUser(client, post.authorId, AUTHOR_PROBLEM(post, targetLabel(target), outcome));
-  } catch (err) {
-    ctx.logger.error(
-      { err, postId: post.shortId, target },
-      'could not tell the author about the publish problem',
-    );
-  }
+  notify.send('publish problem DM to the author', { postId: post.shortId, target }, () =>
+    tellUser(client, post.authorId, AUTHOR_PROBLEM(post, targetLabel(target), outcome)),
+  );
 }
 
 export async function recordResult(
@@ -216,6 +207,7 @@ async function publishTarget(
   targetName: string,
   opts: PublishOptions,
   summary: PublishSummary,
+  notify: Notifier,
 ): Promise<void> {
   const key = publishKey(post.id, targetName);
   const log = ctx.logger.child({ postId: post.shortId, target: targetName });
@@ -254,7 +246,7 @@ async function publishTarget(
       at: now,
       after: { target: targetName, ...outcome },
     });
-    await threadReply(ctx, client, post, targetName, outcome);
+    threadReply(notify, client, post, targetName, outcome);
     summary.needsCheck++;
     log.warn({ claimOwner: claim.owner }, 'stale publish claim: needs a person to check');
     return;
@@ -322,10 +314,18 @@ async function publishTarget(
       );
     // Still sending when a shutdown's grace runs out: say so now, rather than leave a silent claim behind.
     const abandoned = () =>
-      finish(ctx, client, current, targetName, key, {
-        status: 'needs_check',
-        error: `smx was stopped at ${formatLocal(ctx.now(), ctx.config.timezone)} while sending this to ${targetLabel(targetName)}, before ${targetLabel(targetName)} answered`,
-      });
+      finish(
+        ctx,
+        client,
+        current,
+        targetName,
+        key,
+        {
+          status: 'needs_check',
+          error: `smx was stopped at ${formatLocal(ctx.now(), ctx.config.timezone)} while sending this to ${targetLabel(targetName)}, before ${targetLabel(targetName)} answered`,
+        },
+        notify,
+      );
     const published = ctx.lifecycle ? await ctx.lifecycle.guard(abandoned, send) : await send();
     outcome = { status: 'published', externalId: published.externalId, url: published.url };
     summary.published++;
@@ -336,7 +336,7 @@ async function publishTarget(
     else summary.needsCheck++;
     log.warn({ kind: e.kind, error: e.message }, 'publish did not succeed');
   }
-  await finish(ctx, client, current, targetName, key, outcome);
+  await finish(ctx, client, current, targetName, key, outcome, notify);
 }
 
 /** Records a publish outcome on the post and the claim, in the audit and in the card's thread. */
@@ -347,6 +347,7 @@ async function finish(
   targetName: string,
   key: string,
   outcome: ClaimNote,
+  notify: Notifier,
 ): Promise<void> {
   await recordResult(ctx, post, targetName, outcome);
   await noteOutcome(key, ctx.instanceId, outcome);
@@ -358,7 +359,7 @@ async function finish(
     at: ctx.now(),
     after: { target: targetName, ...outcome },
   });
-  await threadReply(ctx, client, post, targetName, outcome);
+  threadReply(notify, client, post, targetName, outcome);
   ctx.logger.info(
     { postId: post.shortId, target: targetName, status: outcome.status, externalId: outcome.externalId },
     'publish outcome',
@@ -372,6 +373,7 @@ export async function publishDue(
   opts: PublishOptions = {},
 ): Promise<PublishSummary> {
   const summary: PublishSummary = { published: 0, failed: 0, needsCheck: 0, skipped: 0 };
+  const notify = new Notifier(ctx.logger.child({ job: 'publish' }));
   const due = await Post.find({
     status: { $in: ['approved', 'publishing'] },
     scheduledAt: { $lte: ctx.now() },
@@ -389,10 +391,11 @@ export async function publishDue(
     }
     for (const t of post.targets) {
       if (post.results[t] || ctx.lifecycle?.stopping) continue;
-      await publishTarget(ctx, client, post, t, opts, summary);
+      await publishTarget(ctx, client, post, t, opts, summary, notify);
     }
     await settleStatus(ctx, client, post.id, post);
   }
+  await notify.settle(opts.notifyWaitMs ?? NOTIFY_WAIT_MS);
   return summary;
 }
 

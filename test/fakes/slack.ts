@@ -93,6 +93,10 @@ export class FakeSlack {
   /** Set by a Socket Mode fake: the WebSocket URL apps.connections.open hands out. */
   socketUrl: (() => string) | undefined;
   private failures = new Map<string, Failure[]>();
+  private hangs: Array<{ method: string; when: (args: Record<string, unknown>) => boolean }> = [];
+  private held: Array<() => void> = [];
+  /** Calls that were left hanging (never answered, until release()). */
+  hung = 0;
   private tsCounter = 1_700_000_000;
   private idCounter = 0;
   private server: FakeServer | undefined;
@@ -127,6 +131,19 @@ export class FakeSlack {
     const list = this.failures.get(method) ?? [];
     for (let i = 0; i < times; i++) list.push(failure);
     this.failures.set(method, list);
+  }
+
+  /** Leaves matching calls of `method` unanswered (the connection stays open) until release(). */
+  hang(method: string, when: (args: Record<string, unknown>) => boolean = () => true): void {
+    this.hangs.push({ method, when });
+  }
+
+  /** Stops hanging and answers every held call normally. */
+  release(): void {
+    this.hangs = [];
+    const held = this.held;
+    this.held = [];
+    for (const answer of held) answer();
   }
 
   callsOf(method: string): SlackCall[] {
@@ -202,6 +219,13 @@ export class FakeSlack {
     const argIssues = argumentProblems(method, args);
     if (argIssues.length > 0) this.argProblems.push({ method, problems: argIssues });
 
+    if (this.hangs.some((h) => h.method === method && h.when(args))) {
+      this.hung++;
+      this.held.push(() => {
+        if (!res.writableEnded && !res.destroyed) json(res, 200, this.answer(method, args));
+      });
+      return;
+    }
     const queued = this.failures.get(method);
     const failure = queued?.shift();
     if (failure) {

@@ -83,6 +83,8 @@ export interface StartOptions {
   env?: Record<string, string>;
   now?: () => Date;
   slack?: FakeSlack;
+  /** Per-attempt Slack Web API timeout (the app's default is 10 s). */
+  slackTimeoutMs?: number;
 }
 
 export function testEnv(slack: FakeSlack, env: Record<string, string> = {}): Record<string, string> {
@@ -117,7 +119,11 @@ export async function startTestApp(opts: StartOptions): Promise<TestApp> {
   const slack = opts.slack ?? (await new FakeSlack().start());
   const ownsSlack = opts.slack === undefined;
   const ctx = testContext(opts.db, slack, opts);
-  const smx = createSmxApp(ctx, { processBeforeResponse: true, slackRetries: 0 });
+  const smx = createSmxApp(ctx, {
+    processBeforeResponse: true,
+    slackRetries: 0,
+    ...(opts.slackTimeoutMs === undefined ? {} : { slackTimeoutMs: opts.slackTimeoutMs }),
+  });
   const { port } = await smx.start();
   const url = `http://127.0.0.1:${port}`;
 
