@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import { createTask, parse as parseCron, type ScheduledTask, schedule } from 'node-cron';
 import type { SmxContext } from '../src/context';
 import { digestJob } from './digest';
+import { expireRequestsJob } from './expire-requests';
 import { ingestJob } from './ingest';
 import { planNudgeJob } from './plan-nudge';
 import { publishJob } from './publish';
@@ -11,7 +12,15 @@ import { snapshotJob } from './snapshot';
 import type { Job, JobDeps } from './types';
 
 /** Every scheduled job. Adding one = one file + one line here. */
-export const jobs: readonly Job[] = [ingestJob, digestJob, publishJob, snapshotJob, reportJob, planNudgeJob];
+export const jobs: readonly Job[] = [
+  ingestJob,
+  digestJob,
+  publishJob,
+  snapshotJob,
+  reportJob,
+  planNudgeJob,
+  expireRequestsJob,
+];
 
 /**
  * The latest time `cron` fired (in `timezone`) between the start of today (or of this ISO week) and `now`, to the

@@ -12,6 +12,7 @@ import { Post } from './post';
 import { Publication } from './publication';
 import { QuotaSpend } from './quota-spend';
 import { Review } from './review';
+import { SeenRequest } from './seen-request';
 import { SourceState } from './source-state';
 import { TagGuideline } from './tag-guideline';
 import { Visit } from './visit';
@@ -30,6 +31,7 @@ export {
   Publication,
   QuotaSpend,
   Review,
+  SeenRequest,
   SourceState,
   TagGuideline,
   Visit,
@@ -52,4 +54,5 @@ export const allModels = [
   DigestLog,
   DeliveryState,
   QuotaSpend,
+  SeenRequest,
 ] as const;

@@ -1,11 +1,17 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { App, HTTPReceiver, type Receiver, SocketModeReceiver } from '@slack/bolt';
+import { createServer, type Server } from 'node:http';
+import {
+  App,
+  HTTPReceiver,
+  HTTPReceiverDeferredRequestError,
+  type Receiver,
+  SocketModeReceiver,
+} from '@slack/bolt';
 import { registerListeners } from '../listeners';
 import type { SmxContext } from './context';
 import { logFailure } from './errors';
 import { customRoutes } from './http';
 import { listenOn, routesServer } from './http/server';
+import { guardSlackRequest, SLACK_EVENTS_PATH } from './http/slack-guard';
 import { FATAL_AUTH_ERRORS, HealthMonitor } from './services/health';
 import { boltLogger } from './slack/bolt-logger';
 
@@ -91,10 +97,16 @@ export function createSmxApp(ctx: SmxContext, options: SmxAppOptions = {}): SmxA
   } else {
     httpReceiver = new HTTPReceiver({
       signingSecret: config.slack.signingSecret,
-      endpoints: '/slack/events',
+      endpoints: SLACK_EVENTS_PATH,
       customRoutes: routes,
       processBeforeResponse: options.processBeforeResponse ?? false,
       logger,
+      // A listener that throws before answering is smx's fault, logged by app.error; the sender gets a 4xx, never
+      // a 5xx that Slack would retry into the same failure.
+      processEventErrorHandler: async ({ response }) => {
+        if (!response.headersSent) response.writeHead(400).end('smx could not process this request');
+        return false;
+      },
     });
     receiver = httpReceiver;
   }
@@ -110,6 +122,7 @@ export function createSmxApp(ctx: SmxContext, options: SmxAppOptions = {}): SmxA
   });
 
   registerListeners(app, ctx);
+  let server: Server | undefined;
 
   app.error(async (error) => {
     // The backstop: listeners answer users themselves; this only catches what slipped through.
@@ -135,8 +148,8 @@ export function createSmxApp(ctx: SmxContext, options: SmxAppOptions = {}): SmxA
       }
       await app.init();
       if (httpReceiver) {
-        const server = (await httpReceiver.start({ port: config.port, host: config.bindAddress })) as Server;
-        const port = (server.address() as AddressInfo).port;
+        server = httpServer(ctx, httpReceiver);
+        const port = await listenOn(server, config.port, config.bindAddress);
         ctx.logger.info(
           { port, host: where, mode: 'http' },
           `smx is listening on port ${port} of ${where} (POST /slack/events, GET /healthz)`,
@@ -163,6 +176,17 @@ export function createSmxApp(ctx: SmxContext, options: SmxAppOptions = {}): SmxA
       return { port };
     },
     async stop() {
+      if (httpReceiver) {
+        const s = server;
+        server = undefined;
+        // Like Bolt's own stop: no new connections, requests in flight finish.
+        await new Promise<void>((resolve) => {
+          if (!s) return resolve();
+          s.close(() => resolve());
+          s.closeIdleConnections();
+        });
+        return;
+      }
       // Bolt's stop does not wait for the WebSocket's close handshake; wait for it so nothing is left running.
       if (socketReceiver) await socketReceiver.client.disconnect();
       await app.stop();
@@ -172,4 +196,38 @@ export function createSmxApp(ctx: SmxContext, options: SmxAppOptions = {}): SmxA
       }
     },
   };
+}
+
+/**
+ * The HTTP server in front of Bolt's receiver: every POST /slack/events passes the guard (slack-guard.ts) first, so
+ * no body Bolt cannot handle reaches it; other paths (health, webhooks) go straight to the receiver's routes.
+ */
+function httpServer(ctx: SmxContext, receiver: HTTPReceiver): Server {
+  const pass = (
+    req: Parameters<HTTPReceiver['requestListener']>[0],
+    res: Parameters<HTTPReceiver['requestListener']>[1],
+  ) => {
+    try {
+      receiver.requestListener(req, res);
+    } catch (err) {
+      if (!(err instanceof HTTPReceiverDeferredRequestError)) ctx.logger.error({ err }, 'request failed');
+      if (!res.headersSent) res.writeHead(404).end();
+    }
+  };
+  return createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method !== 'POST' || path !== SLACK_EVENTS_PATH) {
+      pass(req, res);
+      return;
+    }
+    guardSlackRequest(ctx, req, res).then(
+      (ok) => {
+        if (ok) pass(req, res);
+      },
+      (err: unknown) => {
+        ctx.logger.error({ err }, 'slack request guard failed');
+        if (!res.headersSent) res.writeHead(400).end('smx could not read this request');
+      },
+    );
+  });
 }

@@ -8,6 +8,7 @@ import type { CustomRoute } from '@slack/bolt';
 import type { SmxContext } from '../context';
 import { isDbUnavailable } from '../errors';
 import type { Logger } from '../logger';
+import { MAX_JSON_DEPTH, parseJsonBody } from './body';
 import { readBody, sendJson } from './respond';
 
 export const WEBHOOK_MAX_AGE_SECONDS = 5 * 60;
@@ -54,7 +55,8 @@ export interface SignedWebhookOptions {
 
 /**
  * A signed JSON webhook route: 503 when SMX_WEBHOOK_SECRET is unset, 413 past `maxBytes`, 401 for a missing, wrong
- * or stale signature, 400 for broken JSON — each before anything is stored — then `handle`. A storage failure
+ * or stale signature, 400 for a body that is not UTF-8, not JSON or nested too deep — each before anything is
+ * stored — then `handle`. A storage failure
  * answers 503 (database down) or 500 with the fixed `failed` text; details go to the log.
  */
 export function signedWebhookRoute(ctx: SmxContext, opts: SignedWebhookOptions): CustomRoute {
@@ -83,13 +85,18 @@ export function signedWebhookRoute(ctx: SmxContext, opts: SignedWebhookOptions):
           sendJson(res, 401, { error: auth.reason });
           return;
         }
-        let body: unknown;
-        try {
-          body = JSON.parse(raw.toString('utf8'));
-        } catch {
-          sendJson(res, 400, { error: opts.answers.notJson });
+        const parsed = parseJsonBody(raw);
+        if (!parsed.ok) {
+          const error =
+            parsed.reason === 'not_utf8'
+              ? `${opts.answers.notJson} (the body is not UTF-8 text)`
+              : parsed.reason === 'too_deep'
+                ? `${opts.answers.notJson} (nested more than ${MAX_JSON_DEPTH} levels deep)`
+                : opts.answers.notJson;
+          sendJson(res, 400, { error });
           return;
         }
+        const body = parsed.value;
         try {
           const answer = await opts.handle(body, { now, log });
           sendJson(res, answer.status, answer.body);

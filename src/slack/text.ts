@@ -48,7 +48,8 @@ export function fitShown(
 ): { text: string; cut: boolean } {
   const whole = render(text);
   if (whole.length <= max) return { text: whole, cut: false };
-  const chars = Array.from(text);
+  // Every character renders as at least one unit, so no prefix longer than `max` can fit: cut there first.
+  const chars = Array.from(text.slice(0, max + 1));
   const shown = (n: number) => render(`${chars.slice(0, n).join('').trimEnd()}…`);
   let lo = 0;
   let hi = chars.length - 1;

@@ -56,6 +56,9 @@ export interface ViewInput {
 
 export const FORM = 'application/x-www-form-urlencoded';
 
+/** Makes every simulated request distinct, as Slack's are: smx acts once on a repeated delivery of the same one. */
+let requestNo = 0;
+
 /** The fields Slack sends with `/smx <text>` (form-encoded over HTTP, a JSON payload over Socket Mode). */
 export function slashCommandFields(
   text: string,
@@ -74,7 +77,7 @@ export function slashCommandFields(
     text,
     api_app_id: 'A0SMX',
     response_url: responseUrl,
-    trigger_id: `trigger.${Date.now()}`,
+    trigger_id: `trigger.${Date.now()}.${++requestNo}`,
   };
 }
 
@@ -184,7 +187,7 @@ export async function startTestApp(opts: StartOptions): Promise<TestApp> {
         token: 'legacy-verification-token',
         team: { id: FAKE_TEAM, domain: 'test' },
         ...where,
-        trigger_id: `trigger.${Date.now()}`,
+        trigger_id: `trigger.${Date.now()}.${++requestNo}`,
         actions: [
           {
             action_id: a.actionId,
@@ -208,7 +211,7 @@ export async function startTestApp(opts: StartOptions): Promise<TestApp> {
         user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: FAKE_TEAM },
         api_app_id: 'A0SMX',
         token: 'legacy-verification-token',
-        trigger_id: `trigger.${Date.now()}`,
+        trigger_id: `trigger.${Date.now()}.${++requestNo}`,
         view: {
           id: 'V0VIEW',
           type: 'modal',

@@ -70,7 +70,7 @@ const post = (text: string, over: Partial<PostView> = {}): PostView => ({
 });
 
 const STATUSES = ['pending_approval', 'approved', 'rejected', 'published', 'failed', 'needs_check'] as const;
-const RUNS = { numRuns: 60 };
+const RUNS = { numRuns: 30 };
 
 describe('cards always fit, whatever the text', () => {
   test('approval card in every status; a cut text offers Show full text', () => {
