@@ -37,6 +37,8 @@ export const INBOX_FIELDS = [
   'ingestedAt',
   'sentiment',
   'sentimentScore',
+  'campaignId',
+  'campaignName',
   'status',
   'assignedTo',
   'assignedAt',

@@ -1,6 +1,8 @@
 /** Every collection, so start-up and test setup can build and await all indexes. Add new models here. */
 import { AudienceSnapshot } from './audience-snapshot';
 import { Audit } from './audit';
+import { Campaign } from './campaign';
+import { CampaignResponse } from './campaign-response';
 import { CannedPost } from './canned-post';
 import { Claim } from './claim';
 import { Decision } from './decision';
@@ -20,6 +22,8 @@ import { Visit } from './visit';
 export {
   AudienceSnapshot,
   Audit,
+  Campaign,
+  CampaignResponse,
   CannedPost,
   Claim,
   Decision,
@@ -55,4 +59,6 @@ export const allModels = [
   DeliveryState,
   QuotaSpend,
   SeenRequest,
+  Campaign,
+  CampaignResponse,
 ] as const;

@@ -27,6 +27,9 @@ export const reviewContentFields = {
   ingestedAt: { type: Date, required: true },
   sentiment: { type: String, enum: SENTIMENTS, required: true },
   sentimentScore: { type: Number, required: true },
+  /** The feedback campaign whose page collected it (models/campaign.ts), shown in the digest; null otherwise. */
+  campaignId: { type: String, default: null },
+  campaignName: { type: String, default: null },
 } as const;
 
 /** Who is dealing with it: shared with the inbox copy, whose item card shows the status. */

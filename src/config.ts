@@ -334,6 +334,34 @@ const schema = z.object({
   // Metrics (issue: metrics and goals)
   SMX_SNAPSHOT_CRON: cron('SMX_SNAPSHOT_CRON', '50 23 * * *'),
   SMX_REPORT_CRON: cron('SMX_REPORT_CRON', '0 9 * * 1'),
+
+  // Feedback campaigns (issue 13)
+  SMX_PUBLIC_URL: url('SMX_PUBLIC_URL', undefined, 'https://smx.example-hospital.org'),
+  SMX_HOSPITAL_NAME: optionalString.refine(
+    (v) => v === undefined || v.length <= 80,
+    'SMX_HOSPITAL_NAME must be at most 80 characters, e.g. SMX_HOSPITAL_NAME="City Hospital"',
+  ),
+  SMX_GOOGLE_REVIEW_URL: url('SMX_GOOGLE_REVIEW_URL', undefined, 'https://g.page/r/XXXX/review'),
+  SMX_FACEBOOK_REVIEW_URL: url(
+    'SMX_FACEBOOK_REVIEW_URL',
+    undefined,
+    'https://www.facebook.com/CityHospital/reviews',
+  ),
+  SMX_FEEDBACK_RATE_LIMIT: optionalString.transform((v, ctx) => {
+    const m = /^(\d{1,4})\s*\/\s*(\d{1,4})\s*m(in(utes?)?)?$/i.exec(v ?? '5/15m');
+    const points = Number(m?.[1]);
+    const minutes = Number(m?.[2]);
+    if (!m || points < 1 || minutes < 1) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'SMX_FEEDBACK_RATE_LIMIT must be <submissions>/<minutes>m, e.g. SMX_FEEDBACK_RATE_LIMIT=5/15m (5 per 15 minutes per address)',
+      });
+      return z.NEVER;
+    }
+    return { points, minutes };
+  }),
+  SMX_TRUST_PROXY: bool('SMX_TRUST_PROXY', false),
 });
 
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -450,6 +478,18 @@ export interface Config {
   plan: {
     /** The weekly nudge about short weeks ahead; defaults to SMX_REPORT_CRON (it goes out with the report). */
     nudgeCron: string;
+  };
+  campaigns: {
+    /** Where patients reach smx (the feedback pages, /f/<slug>); undefined = links and QR codes are off. */
+    publicUrl: string | undefined;
+    hospitalName: string | undefined;
+    /** Public review pages offered on the thank-you page, to every respondent alike. */
+    googleReviewUrl: string | undefined;
+    facebookReviewUrl: string | undefined;
+    /** Submissions per client address per window. */
+    rateLimit: { points: number; minutes: number };
+    /** Behind a reverse proxy: take the client address from the last X-Forwarded-For hop. */
+    trustProxy: boolean;
   };
 }
 
@@ -623,6 +663,14 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       },
       replies: { patientRelationsContact: e.SMX_PATIENT_RELATIONS_CONTACT },
       plan: { nudgeCron: planCron },
+      campaigns: {
+        publicUrl: e.SMX_PUBLIC_URL,
+        hospitalName: e.SMX_HOSPITAL_NAME,
+        googleReviewUrl: e.SMX_GOOGLE_REVIEW_URL,
+        facebookReviewUrl: e.SMX_FACEBOOK_REVIEW_URL,
+        rateLimit: e.SMX_FEEDBACK_RATE_LIMIT,
+        trustProxy: e.SMX_TRUST_PROXY,
+      },
     },
   };
 }

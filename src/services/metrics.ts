@@ -505,7 +505,10 @@ export async function computeMetrics(
 }
 
 /** Visits per month for the hospital or one facility: a hospital-wide row wins over the sum of facility rows. */
-async function visitsByMonth(months: string[], facility: string | undefined): Promise<Map<string, number>> {
+export async function visitsByMonth(
+  months: string[],
+  facility: string | undefined,
+): Promise<Map<string, number>> {
   const rows = await Visit.find({ month: { $in: months }, ...(facility === undefined ? {} : { facility }) })
     .select({ month: 1, facility: 1, count: 1 })
     .lean();

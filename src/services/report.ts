@@ -5,10 +5,12 @@
 import type { WebClient } from '@slack/web-api';
 import type { SmxContext } from '../context';
 import { SmxError } from '../errors';
+import { withCampaignSection } from '../slack/blocks/campaigns';
 import type { SlackMessage } from '../slack/blocks/help';
 import { metricsMessage } from '../slack/blocks/metrics';
 import { localWeek } from '../slack/time';
 import { uploadFiles } from '../slack/upload';
+import { campaignsInPeriod } from './campaign-results';
 import { type Chart, postsCadenceChart, ratingVolumeChart } from './charts';
 import { noteClaim, releaseClaim, tryClaim } from './claims';
 import { reportDeliveryFailure, reportDeliverySuccess } from './delivery-alerts';
@@ -36,9 +38,15 @@ export async function uploadCharts(
 export const SHARE_REFUSED = (channel: string) =>
   `I can't post in <#${channel}> — invite me first (\`/invite @smx\`), or run \`/smx metrics\` without share. Nothing was shared.`;
 
-const CHANNEL_ERRORS = new Set(['not_in_channel', 'channel_not_found', 'is_archived', 'restricted_action']);
+/** Slack errors that mean "smx may not post in that channel" (not a failure of smx). */
+export const CHANNEL_ERRORS = new Set([
+  'not_in_channel',
+  'channel_not_found',
+  'is_archived',
+  'restricted_action',
+]);
 
-function slackErrorCode(err: unknown): string | undefined {
+export function slackErrorCode(err: unknown): string | undefined {
   const data = (err as { data?: { error?: unknown } } | undefined)?.data;
   return typeof data?.error === 'string' ? data.error : undefined;
 }
@@ -93,7 +101,11 @@ export async function postWeeklyReport(ctx: SmxContext, client: WebClient): Prom
   try {
     const series = await weeklySeries(ctx, report.periods.current.toDay, 8);
     const charts = await renderCharts(series);
-    const message = metricsMessage(report, ctx.now(), `Weekly report ${week}`);
+    const { fromDay, toDay } = report.periods.current;
+    const message = withCampaignSection(
+      metricsMessage(report, ctx.now(), `Weekly report ${week}`),
+      await campaignsInPeriod(ctx, fromDay, toDay),
+    );
     await client.chat.postMessage({ channel, text: message.text, blocks: message.blocks });
     posted = true;
     await uploadCharts(client, channel, charts, charts.map((c) => c.altText).join('\n'));

@@ -56,6 +56,8 @@ export const incomingReviewSchema = z.object({
   sourceUpdatedAt: z.date().nullish(),
   /** Some sources say recommend / don't recommend instead of stars (Facebook); used when there is no rating. */
   recommends: z.boolean().nullish(),
+  /** The feedback campaign whose page collected it (src/http/feedback-page.ts). */
+  campaign: z.object({ id: z.string().max(20), name: z.string().max(200) }).nullish(),
 });
 
 export type IncomingReview = z.input<typeof incomingReviewSchema>;
@@ -139,6 +141,8 @@ function docFor(v: ValidReview, ctx: StoreContext) {
     localDay: localDay(now, ctx.config.timezone),
     localWeek: localWeek(now, ctx.config.timezone),
     status: 'new' as const,
+    campaignId: v.campaign?.id ?? null,
+    campaignName: v.campaign?.name ?? null,
     ...editableFields(v),
   };
 }

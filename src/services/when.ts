@@ -121,7 +121,7 @@ export function exampleAbsolute(now: Date, timezone: string): string {
 }
 
 /** chrono's British parser reads `05/12` as 5 December, its casual (American) one as May 12. */
-const PARSERS: Record<DateOrder, chrono.Chrono> = { dmy: chrono.en.GB, mdy: chrono.casual };
+export const PARSERS: Record<DateOrder, chrono.Chrono> = { dmy: chrono.en.GB, mdy: chrono.casual };
 
 /** 5 December at 9am written the way the hospital writes dates, for help examples. */
 export function numericDateExample(order: DateOrder): string {

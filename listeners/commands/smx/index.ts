@@ -1,5 +1,6 @@
 /** The `/smx` subcommands. Adding one = one file + one line here; `/smx help` lists them in this order. */
 import { auditCommand } from './audit';
+import { campaign } from './campaign';
 import { cancel } from './cancel';
 import { canned } from './canned';
 import { digest } from './digest';
@@ -40,6 +41,7 @@ export const subcommands: readonly Subcommand[] = [
   metrics,
   goals,
   visits,
+  campaign,
   // Health
   status,
 ];

@@ -1,6 +1,8 @@
+import { campaignsInPeriod } from '../../../src/services/campaign-results';
 import { computeMetrics, weeklySeries } from '../../../src/services/metrics';
 import { parseMetricsCommand } from '../../../src/services/metrics-args';
 import { shareMetrics } from '../../../src/services/report';
+import { withCampaignSection } from '../../../src/slack/blocks/campaigns';
 import { metricsMessage } from '../../../src/slack/blocks/metrics';
 import type { Subcommand } from './types';
 
@@ -14,7 +16,11 @@ export const metrics: Subcommand = {
   async run({ ctx, args, command, respond, client }) {
     const parsed = await parseMetricsCommand(ctx.config, args);
     const report = await computeMetrics(ctx, parsed.period, parsed.facility);
-    const message = metricsMessage(report, ctx.now());
+    const { fromDay, toDay } = report.periods.current;
+    const message = withCampaignSection(
+      metricsMessage(report, ctx.now()),
+      await campaignsInPeriod(ctx, fromDay, toDay, parsed.facility),
+    );
     if (!parsed.share) {
       await respond({ response_type: 'ephemeral', ...message });
       return;

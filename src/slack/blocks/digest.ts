@@ -27,6 +27,8 @@ export interface DigestItem {
   assignedAt?: Date | null;
   handledBy?: string | null;
   handledAt?: Date | null;
+  /** The feedback campaign whose page collected it. */
+  campaignName?: string | null;
 }
 
 export interface ItemOptions {
@@ -121,7 +123,8 @@ export function reviewItemBlocks(item: DigestItem, opts: ItemOptions): KnownBloc
   const excerpt = text === '' ? '_(no text)_' : `>${quoteOutside(text, max)}`;
   const link = safeLink(item.url, 'View original');
   const facility = item.facility ? ` · ${quoteOutside(item.facility, 80)}` : '';
-  const head = `${DOTS[item.sentiment] ?? ':white_circle:'} *${sourceLabel(item.source)}* ${stars(item.rating)}${facility}`;
+  const campaign = item.campaignName ? ` · campaign “${quoteOutside(item.campaignName, 80)}”` : '';
+  const head = `${DOTS[item.sentiment] ?? ':white_circle:'} *${sourceLabel(item.source)}* ${stars(item.rating)}${facility}${campaign}`;
   const blocks: KnownBlock[] = [
     {
       type: 'section',
