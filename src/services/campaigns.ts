@@ -244,6 +244,7 @@ const ID_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
 export function slugPart(name: string): string {
   return name
     .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
