@@ -153,11 +153,11 @@ describe('graceful shutdown: SIGTERM during a publish', () => {
     expect(smx.out()).toContain('"finished":true');
     process.stdout.write(`shutdown within grace: exited ${code} ${tookMs} ms after SIGTERM\n`);
 
-    // The next start settles it; nothing is sent again.
+    // It was settled before exiting; the next start sends nothing again.
+    expect((await view(id)).status).toBe('published');
     const again = start(20);
-    await until('the post to settle', async () =>
-      (await Post.findOne({ shortId: id }).lean())?.status === 'published' ? true : undefined,
-    );
+    await until('smx to be running', () => again.out().includes('jobs scheduled'));
+    await sleep(2500); // a few publisher ticks
     again.child.kill('SIGTERM');
     expect(await again.exited).toBe(0);
     expect(x.tweets.filter((t) => t.text.startsWith('Shutdown while sending, with time')).length).toBe(1);
@@ -183,6 +183,7 @@ describe('graceful shutdown: SIGTERM during a publish', () => {
     // Restarted: the post settles as needs_check at once (no 15-minute wait) and X is not called again.
     const calls = sending;
     const again = start(20);
+    await until('smx to be running', () => again.out().includes('jobs scheduled'));
     await until('the post to settle', async () =>
       (await Post.findOne({ shortId: id }).lean())?.status === 'needs_check' ? true : undefined,
     );
