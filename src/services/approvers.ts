@@ -5,6 +5,7 @@
  */
 import type { WebClient } from '@slack/web-api';
 import type { SmxContext } from '../context';
+import { SmxError } from '../errors';
 
 const CACHE_MS = 60_000;
 const cache = new Map<string, { users: string[]; until: number }>();
@@ -50,4 +51,29 @@ export async function approverUserIds(ctx: SmxContext, client: WebClient): Promi
 /** For tests: forget cached group memberships. */
 export function clearApproverCache(): void {
   cache.clear();
+}
+
+/**
+ * Who may do what: everyone may draft posts, use canned posts and act on reviews; approvers (SMX_APPROVERS) alone
+ * approve posts and change the plan — the tag guideline, goals, visits, reply templates — and remove others' canned
+ * posts. Shown in `/smx help`.
+ */
+export const ROLES_SUMMARY =
+  'Everyone may draft posts, use canned posts and act on reviews. Approvers (SMX_APPROVERS) approve posts and change the #tag guideline, goals, visits and reply templates, and remove anyone’s canned posts.';
+
+export const ROLE_MESSAGES = {
+  approversOnly: (what: string) =>
+    `Only approvers (SMX_APPROVERS) can ${what}. Nothing was changed — ask an approver, or whoever runs smx to add you.`,
+} as const;
+
+/** The roles guard: a refusal that names the rule unless `userId` is an approver. `what`: "change the goals". */
+export async function requireApprover(
+  ctx: SmxContext,
+  client: WebClient,
+  userId: string,
+  what: string,
+): Promise<void> {
+  if (!(await isApprover(ctx, client, userId))) {
+    throw new SmxError('NOT_ALLOWED', ROLE_MESSAGES.approversOnly(what));
+  }
 }

@@ -5,6 +5,7 @@ import { CannedPost } from '../../models/canned-post';
 import type { SmxContext } from '../context';
 import { SmxError } from '../errors';
 import { truncate } from '../slack/text';
+import { requireApprover } from './approvers';
 import { audit } from './audit';
 import { isDuplicateKey } from './claims';
 import type { PostView } from './post-view';
@@ -52,10 +53,24 @@ export async function listCanned() {
   return CannedPost.find({}).sort({ timesUsed: 1, createdAt: 1 }).limit(40).lean();
 }
 
-export async function removeCanned(ctx: SmxContext, id: string, actor: string): Promise<void> {
+/** Removes a canned post: its author's own, or anyone's for an approver. */
+export async function removeCanned(
+  ctx: SmxContext,
+  client: WebClient,
+  id: string,
+  actor: string,
+): Promise<void> {
   const shortId = id.toUpperCase();
   const before = await CannedPost.findOne({ shortId }).lean();
   if (!before) throw new SmxError('NOT_FOUND', CANNED_MESSAGES.notFound(truncate(id, 20)));
+  if (before.createdBy !== actor) {
+    await requireApprover(
+      ctx,
+      client,
+      actor,
+      `remove a canned post someone else added (${shortId} is <@${before.createdBy}>’s)`,
+    );
+  }
   await CannedPost.deleteOne({ shortId });
   await audit({ entity: 'canned', entityId: shortId, action: 'remove', actor, at: ctx.now(), before });
 }

@@ -4,7 +4,7 @@ import { Audit } from '../../models/audit';
 import { Goal } from '../../models/goal';
 import { Visit } from '../../models/visit';
 import { signWebhook } from '../../src/http/signed-webhook';
-import { clearApproverCache } from '../../src/services/approvers';
+import { clearApproverCache, ROLE_MESSAGES } from '../../src/services/approvers';
 import { pngSize } from '../../src/services/charts';
 import { FACILITY_MESSAGES } from '../../src/services/facilities';
 import { GOAL_MESSAGES } from '../../src/services/goals';
@@ -306,27 +306,33 @@ describe('/smx metrics, goals and visits over HTTP', () => {
   });
 
   test('/smx visits records a month (replacing), with facility; bad input gets the usage', async () => {
+    // Visits drive the feedback rate: only approvers record them.
     let res = await t.command('visits 1,200 2026-09 North Clinic');
+    expect(visibleText(res.responses[0]?.body)).toBe(ROLE_MESSAGES.approversOnly('record patient visits'));
+    expect(await Visit.countDocuments({ month: '2026-09' })).toBe(0);
+    res = await t.command('visits 1,200 2026-09 North Clinic', { user: 'U0BOSS' });
     expect(visibleText(res.responses[0]?.body)).toContain(
       'Recorded 1,200 patient visits for 2026-09 at North Clinic',
     );
-    res = await t.command('visits 1300 Sep 2026 north clinic');
+    res = await t.command('visits 1300 Sep 2026 north clinic', { user: 'U0BOSS' });
     expect(visibleText(res.responses[0]?.body)).toContain('replacing 1,200');
     expect(await Visit.find({ month: '2026-09' }).lean()).toMatchObject([
-      { facility: 'North Clinic', count: 1300, updatedBy: 'U0STAFF' },
+      { facility: 'North Clinic', count: 1300, updatedBy: 'U0BOSS' },
     ]);
-    res = await t.command('visits 50');
+    res = await t.command('visits 50', { user: 'U0BOSS' });
     expect(visibleText(res.responses[0]?.body)).toContain('for 2026-11 (whole hospital) — replacing 300');
     await Visit.updateOne({ _id: '2026-11|' }, { $set: { count: 300 } });
-    res = await t.command('visits lots');
+    res = await t.command('visits lots', { user: 'U0BOSS' });
     expect(visibleText(res.responses[0]?.body)).toContain('Usage: `/smx visits <count>');
-    res = await t.command('visits 10 2026-13');
+    res = await t.command('visits 10 2026-13', { user: 'U0BOSS' });
     expect(visibleText(res.responses[0]?.body)).toBe(VISITS_MESSAGES.badMonth('2026-13'));
     await Visit.deleteMany({ month: '2026-09' });
   });
 
   test('visits: a month written out, absurd months and counts, and unknown facilities are refused in words', async () => {
-    const say = async (text: string) => visibleText((await t.command(text)).responses[0]?.body);
+    // Visits are recorded by approvers.
+    const say = async (text: string) =>
+      visibleText((await t.command(text, { user: 'U0BOSS' })).responses[0]?.body);
     // "Nov-2026" is a month, never a facility called "Nov-2026".
     expect(await say('visits 1200 Nov-2026')).toContain(
       'Recorded 1,200 patient visits for 2026-11 (whole hospital)',
@@ -355,7 +361,9 @@ describe('/smx metrics, goals and visits over HTTP', () => {
   });
 
   test('metrics: a mistyped period or unknown facility is refused with the valid choices', async () => {
-    const say = async (text: string) => visibleText((await t.command(text)).responses[0]?.body);
+    // Visits are recorded by approvers.
+    const say = async (text: string) =>
+      visibleText((await t.command(text, { user: 'U0BOSS' })).responses[0]?.body);
     expect(await say('metrics 14d')).toBe(METRICS_ARG_MESSAGES.badPeriod('14d'));
     expect(await say('metrics yesterday')).toBe(METRICS_ARG_MESSAGES.badPeriod('yesterday'));
     expect(await say('metrics this-month South Wing')).toBe(

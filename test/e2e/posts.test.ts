@@ -204,9 +204,9 @@ describe('posts: schedule, approve, publish exactly once', () => {
   });
 
   test('the #tag guideline warns about missing tags; approvers still decide', async () => {
-    let r = await t.command('tags require #CityHospital');
+    let r = await t.command('tags require #CityHospital', { user: APPROVER });
     expect(visibleText(r.responses[0]?.body)).toContain('Every post should now carry #CityHospital');
-    r = await t.command('tags add flu #FluSeason #GetVaccinated');
+    r = await t.command('tags add flu #FluSeason #GetVaccinated', { user: APPROVER });
     expect(visibleText(r.responses[0]?.body)).toContain(
       "Posts mentioning 'flu' should carry #FluSeason #GetVaccinated",
     );
@@ -221,8 +221,8 @@ describe('posts: schedule, approve, publish exactly once', () => {
     expect(cardText(id)).toContain("Mentions 'flu': add #GetVaccinated");
     expect(buttons(card(id)).map((b) => b.action_id)).toContain(POST_ACTION_IDS.approve);
 
-    await t.command('tags remove flu');
-    await t.command('tags unrequire #CityHospital');
+    await t.command('tags remove flu', { user: APPROVER });
+    await t.command('tags unrequire #CityHospital', { user: APPROVER });
     r = await t.command('tags');
     expect(visibleText(r.responses[0]?.body)).toContain('nothing required yet');
   });

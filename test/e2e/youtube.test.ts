@@ -88,7 +88,7 @@ describe('YouTube: comments as feedback, quota, audience, /smx videos', () => {
       db: db(),
       slack,
       now: () => NOW,
-      env: { ...yt.env(), SMX_DIGEST_CHANNEL: DIGEST },
+      env: { ...yt.env(), SMX_DIGEST_CHANNEL: DIGEST, SMX_APPROVERS: 'U0BOSS' },
     });
   });
   afterAll(async () => {
@@ -150,7 +150,7 @@ describe('YouTube: comments as feedback, quota, audience, /smx videos', () => {
   });
 
   test('/smx videos flags the video whose description lacks the required tag and passes the one that has it', async () => {
-    await t.command('tags require #CityHospital');
+    await t.command('tags require #CityHospital', { user: 'U0BOSS' });
     const { responses } = await t.command('videos');
     const body = responses[0]?.body;
     const text = visibleText(body);

@@ -13,7 +13,7 @@ import type { Subcommand } from './types';
 export const canned: Subcommand = {
   name: 'canned',
   summary:
-    'Evergreen posts for thin weeks: add, list, use [to:x] <when> (makes a draft for approval), remove.',
+    'Evergreen posts for thin weeks: add, list, use [to:x] <when> (makes a draft for approval), remove (your own; approvers any).',
   example: '/smx canned use C3F7K tomorrow 9am',
   async run({ ctx, args, command, respond, client }) {
     const m = /^(\S+)\s*([\s\S]*)$/.exec(args);
@@ -50,7 +50,7 @@ export const canned: Subcommand = {
       }
       case 'remove': {
         if (rest === '') throw new SmxError('BAD_INPUT', CANNED_MESSAGES.usage);
-        await removeCanned(ctx, rest.split(/\s+/)[0] ?? '', command.user_id);
+        await removeCanned(ctx, client, rest.split(/\s+/)[0] ?? '', command.user_id);
         text = `Removed canned post *${escapeMrkdwn(rest.split(/\s+/)[0] ?? '')}*.`;
         break;
       }

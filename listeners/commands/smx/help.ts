@@ -1,4 +1,5 @@
 import type { Config } from '../../../src/config';
+import { ROLES_SUMMARY } from '../../../src/services/approvers';
 import { helpMessage } from '../../../src/slack/blocks/help';
 import type { Subcommand } from './types';
 
@@ -17,6 +18,7 @@ export function renderHelp(config: Config, intro?: string) {
   return helpMessage(
     entries().map((s) => ({ name: s.name, summary: s.summary, example: exampleOf(s, config) })),
     intro,
+    ROLES_SUMMARY,
   );
 }
 

@@ -1,4 +1,5 @@
 import { SmxError } from '../../../src/errors';
+import { requireApprover } from '../../../src/services/approvers';
 import {
   addTopic,
   loadGuideline,
@@ -14,11 +15,15 @@ import type { Subcommand } from './types';
 
 export const tags: Subcommand = {
   name: 'tags',
-  summary: 'Show or change the #tag guideline that drafts are checked against.',
+  summary:
+    'Show the #tag guideline drafts are checked against; approvers change it (add, remove, require, unrequire).',
   example: '/smx tags add flu #FluSeason #GetVaccinated',
-  async run({ ctx, args, command, respond }) {
+  async run({ ctx, args, command, respond, client }) {
     const [verb = '', ...rest] = args.split(/\s+/).filter((w) => w !== '');
     const actor = command.user_id;
+    if (['add', 'remove', 'require', 'unrequire'].includes(verb.toLowerCase())) {
+      await requireApprover(ctx, client, actor, 'change the #tag guideline');
+    }
     const now = ctx.now();
     let done: string;
     switch (verb.toLowerCase()) {

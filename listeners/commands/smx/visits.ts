@@ -1,3 +1,4 @@
+import { requireApprover } from '../../../src/services/approvers';
 import { parseVisitsCommand, recordVisits } from '../../../src/services/visits';
 import { escapeMrkdwn } from '../../../src/slack/text';
 import type { Subcommand } from './types';
@@ -14,9 +15,11 @@ export const VISITS_RECORDED = (
 
 export const visits: Subcommand = {
   name: 'visits',
-  summary: 'Record patient visits for a month (the feedback rate divides by them); optional facility.',
+  summary:
+    'Approvers record patient visits for a month (the feedback rate divides by them); optional facility.',
   example: '/smx visits 1200 2026-11',
-  async run({ ctx, args, command, respond }) {
+  async run({ ctx, args, command, respond, client }) {
+    await requireApprover(ctx, client, command.user_id, 'record patient visits');
     const input = await parseVisitsCommand(ctx.config, args, ctx.now());
     const { previous } = await recordVisits(input, command.user_id, ctx.now());
     ctx.logger.info({ event: 'visits_recorded', month: input.month, count: input.count }, 'visits recorded');

@@ -14,7 +14,7 @@ export interface SlackMessage {
 }
 
 /** `/smx help`: every subcommand, one line each, with an example. `intro` leads (e.g. "I don't know …"). */
-export function helpMessage(entries: readonly HelpEntry[], intro?: string): SlackMessage {
+export function helpMessage(entries: readonly HelpEntry[], intro?: string, roles?: string): SlackMessage {
   const lines = entries.map(
     (e) => `• *${e.name}* — ${escapeMrkdwn(e.summary)}\n      e.g. \`${escapeMrkdwn(e.example)}\``,
   );
@@ -23,6 +23,11 @@ export function helpMessage(entries: readonly HelpEntry[], intro?: string): Slac
   blocks.push({ type: 'header', text: { type: 'plain_text', text: 'smx — what you can ask me' } });
   // Several sections when the list outgrows one (3000 characters each).
   blocks.push(...mrkdwnSections(lines));
+  if (roles)
+    blocks.push({
+      type: 'section',
+      text: { type: 'mrkdwn', text: `*Who may do what* — ${escapeMrkdwn(roles)}` },
+    });
   blocks.push({
     type: 'context',
     elements: [
@@ -30,5 +35,5 @@ export function helpMessage(entries: readonly HelpEntry[], intro?: string): Slac
     ],
   });
   const plain = entries.map((e) => `/smx ${e.name} — ${e.summary} (e.g. ${e.example})`).join('\n');
-  return { text: `${intro ? `${intro}\n` : ''}smx commands:\n${plain}`, blocks };
+  return { text: `${intro ? `${intro}\n` : ''}smx commands:\n${plain}${roles ? `\n${roles}` : ''}`, blocks };
 }
