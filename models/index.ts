@@ -11,6 +11,8 @@ import { Goal } from './goal';
 import { Post } from './post';
 import { Publication } from './publication';
 import { QuotaSpend } from './quota-spend';
+import { ReplyOrigin } from './reply-origin';
+import { ReplyTemplate } from './reply-template';
 import { Review } from './review';
 import { SeenRequest } from './seen-request';
 import { SourceState } from './source-state';
@@ -30,6 +32,8 @@ export {
   Post,
   Publication,
   QuotaSpend,
+  ReplyOrigin,
+  ReplyTemplate,
   Review,
   SeenRequest,
   SourceState,
@@ -55,4 +59,6 @@ export const allModels = [
   DeliveryState,
   QuotaSpend,
   SeenRequest,
+  ReplyTemplate,
+  ReplyOrigin,
 ] as const;
