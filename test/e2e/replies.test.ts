@@ -401,7 +401,7 @@ describe('replies to reviews', () => {
     expect(review?.status).toBe('replied');
     expect(review?.repliedBy).toBe(MARKETING);
     const twice = await click(REPLY_ACTION_IDS.markReplied, id, COMPLIANCE, { expect: 1 });
-    expect(twice).toContain(`already handled by <@${MARKETING}>`);
+    expect(twice).toBe(`<@${MARKETING}> already marked it as replied; nothing was changed.`);
     expect(await Audit.countDocuments({ entity: 'post', entityId: id, action: 'mark_replied' })).toBe(1);
   });
 
