@@ -13,6 +13,8 @@ import { Goal } from './goal';
 import { Post } from './post';
 import { Publication } from './publication';
 import { QuotaSpend } from './quota-spend';
+import { ReplyOrigin } from './reply-origin';
+import { ReplyTemplate } from './reply-template';
 import { Review } from './review';
 import { SeenRequest } from './seen-request';
 import { SourceState } from './source-state';
@@ -34,6 +36,8 @@ export {
   Post,
   Publication,
   QuotaSpend,
+  ReplyOrigin,
+  ReplyTemplate,
   Review,
   SeenRequest,
   SourceState,
@@ -61,4 +65,6 @@ export const allModels = [
   SeenRequest,
   Campaign,
   CampaignResponse,
+  ReplyTemplate,
+  ReplyOrigin,
 ] as const;

@@ -23,9 +23,47 @@ const targetResultSchema = new Schema(
   { _id: false },
 );
 
-/** A drafted social-media post and its whole lifecycle (draft → approval → publishing). */
+const findingSchema = new Schema(
+  {
+    kind: { type: String, required: true },
+    match: { type: String, required: true },
+    why: { type: String, required: true },
+  },
+  { _id: false },
+);
+
+/**
+ * A drafted social-media post — or a reply to a review (`kind: 'reply'`) — and its whole lifecycle (draft → approval
+ * → publishing). A reply has one target, a reply target (src/adapters/reply-targets/), and the review it answers.
+ */
 const postSchema = new Schema(
   {
+    kind: { type: String, enum: ['post', 'reply'], default: 'post' },
+    /** For a reply: the review it answers (and the digest message the Draft reply click came from, to redraw it). */
+    reply: {
+      type: new Schema(
+        {
+          reviewId: { type: String, required: true },
+          source: { type: String, required: true },
+          externalId: { type: String, required: true },
+          facility: { type: String, default: null },
+          url: { type: String, default: null },
+          originChannel: { type: String, default: null },
+          originTs: { type: String, default: null },
+          /** The clicked message's blocks (JSON), so its review items can be redrawn after the reply is posted. */
+          originBlocks: { type: String, default: null },
+        },
+        { _id: false },
+      ),
+      default: null,
+    },
+    /** The PHI guard's findings on the current revision; approval is blocked unless an approver overrode them. */
+    phi: {
+      findings: { type: [findingSchema], default: [] },
+      overriddenBy: { type: String, default: null },
+      overriddenAt: { type: Date, default: null },
+      overrideReason: { type: String, default: null },
+    },
     /** Short id people type (`/smx cancel P7K2Q`). */
     shortId: { type: String, required: true, unique: true },
     text: { type: String, required: true },

@@ -1,6 +1,6 @@
 import { type InferSchemaType, model, Schema } from 'mongoose';
 
-export const REVIEW_STATUSES = ['new', 'assigned', 'handled'] as const;
+export const REVIEW_STATUSES = ['new', 'assigned', 'handled', 'replied'] as const;
 export const SENTIMENTS = ['positive', 'neutral', 'negative'] as const;
 
 /**
@@ -39,6 +39,9 @@ export const reviewStatusFields = {
   assignedAt: { type: Date, default: null },
   handledBy: { type: String, default: null },
   handledAt: { type: Date, default: null },
+  /** Who wrote the reply smx posted (or who marked a copied reply as posted), and when it went out. */
+  repliedBy: { type: String, default: null },
+  repliedAt: { type: Date, default: null },
 } as const;
 
 const reviewSchema = new Schema(
@@ -48,7 +51,7 @@ const reviewSchema = new Schema(
     localDay: { type: String, required: true },
     localWeek: { type: String, required: true },
     ...reviewStatusFields,
-    /** The first assign/handle, for the "time to first action on negatives" metric. */
+    /** The first assign/handle/reply, for the "time to first action on negatives" metric. */
     firstActionAt: { type: Date, default: null },
   },
   { versionKey: false },

@@ -14,8 +14,6 @@ import { type Config, readToolConfig } from './config';
 import { connectDatabase } from './db';
 import { REDACT_PATHS } from './logger';
 import { COLUMNS, checkImportArgs, ImportInputError, ImportUsageError, importFile } from './services/import';
-import { checkPhi } from './services/phi';
-import { checkDraft } from './services/phi-config';
 
 export const EXIT = { ok: 0, input: 1, usage: 2 } as const;
 
@@ -139,8 +137,17 @@ function parseImportArgs(args: string[]) {
   return { file, source, facility, size: fs.statSync(file).size };
 }
 
+type PhiGuard = Pick<typeof import('./services/phi'), 'checkPhi'> &
+  Pick<typeof import('./services/phi-config'), 'checkDraft'>;
+
 /** One result line of `phi-check`; a line that is not valid `--json` input says so instead of stopping the run. */
-function phiLine(line: string, json: boolean, mode: 'reply' | 'post', config: Config | undefined): string {
+function phiLine(
+  guard: PhiGuard,
+  line: string,
+  json: boolean,
+  mode: 'reply' | 'post',
+  config: Config | undefined,
+): string {
   let text = line;
   let reviewer: string | null = null;
   if (json) {
@@ -157,7 +164,9 @@ function phiLine(line: string, json: boolean, mode: 'reply' | 'post', config: Co
     text = o.text;
     reviewer = typeof o.reviewer === 'string' ? o.reviewer : null;
   }
-  const result = config ? checkDraft(config, text, mode, reviewer) : checkPhi(text, { mode, reviewer });
+  const result = config
+    ? guard.checkDraft(config, text, mode, reviewer)
+    : guard.checkPhi(text, { mode, reviewer });
   return JSON.stringify({
     text,
     unsafe: result.unsafe,
@@ -179,11 +188,13 @@ async function runPhiCheck(args: string[], io: Io, input: NodeJS.ReadableStream)
   const configResult = readToolConfig();
   const config = configResult.ok ? configResult.config : undefined;
   const mode = values.post ? 'post' : 'reply';
+  // Loaded here, not at the top: the detector's word lists and NLP model would slow every other command's start.
+  const guard: PhiGuard = { ...(await import('./services/phi')), ...(await import('./services/phi-config')) };
   const lines = readline.createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
   for await (const raw of lines) {
     const line = raw.replace(/\r$/, '');
     if (line.trim() === '') continue;
-    io.out(`${phiLine(line, values.json === true, mode, config)}\n`);
+    io.out(`${phiLine(guard, line, values.json === true, mode, config)}\n`);
   }
   return 0;
 }

@@ -1,13 +1,17 @@
 import type { App } from '@slack/bolt';
 import type { SmxContext } from '../../src/context';
-import { PLAN_ACTION_IDS, POST_ACTION_IDS, REVIEW_ACTION_IDS } from '../../src/slack/ids';
+import { PLAN_ACTION_IDS, POST_ACTION_IDS, REPLY_ACTION_IDS, REVIEW_ACTION_IDS } from '../../src/slack/ids';
 import { approvePost } from './approve-post';
 import { approvePostNow } from './approve-post-now';
 import { assignReview } from './assign-review';
+import { draftReply } from './draft-reply';
 import { editPost } from './edit-post';
 import { fillPlan } from './fill-plan';
 import { markPublished } from './mark-published';
+import { markReplied } from './mark-replied';
 import { markReviewHandled } from './mark-review-handled';
+import { overridePhi } from './override-phi';
+import { pickReplyTemplate } from './pick-reply-template';
 import { publishPostNow } from './publish-post-now';
 import { rejectPost } from './reject-post';
 import { retryPublish } from './retry-publish';
@@ -26,4 +30,8 @@ export function register(app: App, ctx: SmxContext): void {
   app.action(POST_ACTION_IDS.publishNow, publishPostNow(ctx));
   app.action(POST_ACTION_IDS.showFullText, showPostText(ctx));
   app.action(new RegExp(`^${PLAN_ACTION_IDS.fill}(:|$)`), fillPlan(ctx));
+  app.action(REPLY_ACTION_IDS.draft, draftReply(ctx));
+  app.action(REPLY_ACTION_IDS.pickTemplate, pickReplyTemplate(ctx));
+  app.action(REPLY_ACTION_IDS.overridePhi, overridePhi(ctx));
+  app.action(REPLY_ACTION_IDS.markReplied, markReplied(ctx));
 }

@@ -1,8 +1,10 @@
 /** What the App Home shows one viewer: drafts they may approve, what goes out next, open negatives, goal progress. */
 import type { WebClient } from '@slack/web-api';
 import { Post } from '../../models/post';
+import { Review } from '../../models/review';
 import { enabledTargets } from '../adapters/targets';
 import type { SmxContext } from '../context';
+import type { DigestItem } from '../slack/blocks/digest';
 import { isApprover } from './approvers';
 import { openDeliveryFailures } from './delivery-alerts';
 import { computeMetrics, type MetricsReport } from './metrics';
@@ -19,6 +21,9 @@ export interface HomeDraft {
 
 export interface HomeData {
   viewer: string;
+  /** The newest open negative reviews, drawn as review cards (optional: hand-built views in tests omit it). */
+  openNegatives?: DigestItem[];
+  showNames?: boolean;
   isApprover: boolean;
   /** Drafts waiting for approval that this viewer may decide (empty for non-approvers). */
   drafts: HomeDraft[];
@@ -35,6 +40,7 @@ export interface HomeData {
 
 const MAX_DRAFTS = 10;
 const MAX_NEXT = 5;
+const MAX_NEGATIVES = 5;
 
 export async function loadHome(ctx: SmxContext, client: WebClient, viewer: string): Promise<HomeData> {
   const now = ctx.now();
@@ -58,8 +64,15 @@ export async function loadHome(ctx: SmxContext, client: WebClient, viewer: strin
     openDeliveryFailures(ctx),
     enabledTargets(ctx.config).length > 0 ? buildPlan(ctx, 1) : Promise.resolve(null),
   ]);
+  const negatives = Review.find({ status: { $in: ['new', 'assigned'] }, sentiment: 'negative' })
+    .sort({ ingestedAt: -1 })
+    .limit(MAX_NEGATIVES);
+  if (!ctx.config.digest.showNames) negatives.select({ authorName: 0 });
+  const openNegatives = (await negatives.lean()) as unknown as DigestItem[];
   return {
     viewer,
+    openNegatives,
+    showNames: ctx.config.digest.showNames,
     isApprover: approver,
     drafts: drafts.map((d) => ({
       shortId: d.shortId,

@@ -15,7 +15,9 @@ import { isApprover } from './approvers';
 import { audit } from './audit';
 import { getClaim, noteClaim, releaseClaim, tryClaim } from './claims';
 import { announceInOrder, type DecisionWinner, decide, describeDecision, lastDecision } from './decisions';
+import { describeFindings } from './phi';
 import { POST_MESSAGES } from './post-messages';
+import { phiBlocks, runPhi } from './post-phi';
 import { type PostView, toView } from './post-view';
 import { CANCELLED_NOTE, findPost, publishKey, refreshCard, reload, runChecks, tellUser } from './posts';
 import { parseWhen } from './when';
@@ -113,6 +115,8 @@ interface Change {
   actor: string;
   set: Record<string, unknown>;
   before: Record<string, unknown>;
+  /** What the audit records as the change, when `set` is not readable as such (dotted paths). */
+  after?: Record<string, unknown>;
   /** What the author is told by DM once the decision is won (not sent when the author is the actor). */
   dm?: (updated: PostView) => string;
 }
@@ -139,7 +143,7 @@ async function applyDecision(ctx: SmxContext, client: WebClient, c: Change): Pro
       actor: c.actor,
       at: now,
       before: c.before,
-      after: c.set,
+      after: c.after ?? c.set,
     });
   } catch (err) {
     // The decision is applied: saying "nothing was changed" now would be untrue.
@@ -180,6 +184,8 @@ export async function approvePost(
     (await staleReason(ctx, post, revision, ['pending_approval']));
   if (denied) return { kind: 'denied', message: denied };
   if (post.checks.errors.length > 0) return { kind: 'denied', message: POST_MESSAGES.blocked };
+  if (phiBlocks(post))
+    return { kind: 'denied', message: POST_MESSAGES.phiBlocked(describeFindings(post.phi?.findings ?? [])) };
   const now = ctx.now();
   const late = !post.publishNow && post.scheduledAt.getTime() < now.getTime();
   if (late && !opts.publishNowIfLate) {
@@ -196,7 +202,11 @@ export async function approvePost(
     set: { status: 'approved', approvedBy: userId, approvedAt: now, ...(late ? { scheduledAt: now } : {}) },
     before: { status: post.status, revision, scheduledAt: post.scheduledAt },
     dm: (p) =>
-      `:white_check_mark: <@${userId}> approved your post *${p.shortId}*; it will go out ${goesOut(ctx, p)}.`,
+      p.kind !== 'reply'
+        ? `:white_check_mark: <@${userId}> approved your post *${p.shortId}*; it will go out ${goesOut(ctx, p)}.`
+        : p.targets.includes('copy')
+          ? `:white_check_mark: <@${userId}> approved your reply *${p.shortId}*. This site has no API: copy the text from its card, post it under the review, then press *Mark as replied* on the card.`
+          : `:white_check_mark: <@${userId}> approved your reply *${p.shortId}*; smx posts it within a minute.`,
   });
 }
 
@@ -275,8 +285,11 @@ export async function editPost(
   if (denied) return { kind: 'denied', message: denied };
   const trimmed = text.trim();
   if (trimmed === '') return { kind: 'invalid', message: 'The post needs some text.' };
-  const checks = await runChecks(trimmed, post.targets);
+  const kind = post.kind ?? 'post';
+  const checks = await runChecks(trimmed, post.targets, kind);
   if (checks.errors.length > 0) return { kind: 'invalid', message: checks.errors.join(' ') };
+  // The guard runs again on the new text; an override applied to the old text does not carry over.
+  const phi = await runPhi(ctx, trimmed, kind, post.reply?.reviewId);
   return applyDecision(ctx, client, {
     post,
     action: 'edit',
@@ -288,6 +301,7 @@ export async function editPost(
       approvedBy: null,
       approvedAt: null,
       checks,
+      phi,
       textBy: userId,
     },
     before: { text: post.text, revision, status: post.status, approvedBy: post.approvedBy },
@@ -417,4 +431,51 @@ export async function publishNowPost(
 /** How a decision's answer reads when it was applied but something around it failed. */
 export function withProblems(done: string, problems: string[]): string {
   return problems.length === 0 ? done : POST_MESSAGES.doneBut(done, problems);
+}
+
+/** Pre-checks an Override PHI guard click before the reason modal opens. */
+export async function canOverridePhi(
+  ctx: SmxContext,
+  client: WebClient,
+  shortId: string,
+  revision: number,
+  userId: string,
+): Promise<{ post: PostView; denied?: string }> {
+  const post = await findPost(shortId);
+  const denied =
+    (await checkApprover(ctx, client, post, userId, false)) ??
+    (await staleReason(ctx, post, revision, ['pending_approval']));
+  if (denied) return { post, denied };
+  if (!phiBlocks(post)) {
+    const by = post.phi?.overriddenBy ? `<@${post.phi.overriddenBy}>` : 'an edit';
+    return { post, denied: POST_MESSAGES.handled(`${by} already cleared the PHI findings`) };
+  }
+  return { post };
+}
+
+/**
+ * An approver decides the PHI guard's findings on this revision are safe to publish, with a written reason
+ * (audited). A decision like any other (single winner on the post's version); approval then follows the usual
+ * rules. An edit runs the guard again and clears the override.
+ */
+export async function overridePhi(
+  ctx: SmxContext,
+  client: WebClient,
+  shortId: string,
+  revision: number,
+  userId: string,
+  reason: string,
+): Promise<DecisionOutcome> {
+  const { post, denied } = await canOverridePhi(ctx, client, shortId, revision, userId);
+  if (denied) return { kind: 'denied', message: denied };
+  return applyDecision(ctx, client, {
+    post,
+    action: 'phi_override',
+    actor: userId,
+    set: { 'phi.overriddenBy': userId, 'phi.overriddenAt': ctx.now(), 'phi.overrideReason': reason },
+    before: { findings: post.phi?.findings ?? [], revision },
+    after: { reason },
+    dm: (p) =>
+      `:warning: <@${userId}> overrode the PHI guard on your ${p.kind === 'reply' ? 'reply' : 'post'} *${p.shortId}*: “${escapeMrkdwn(truncate(reason, 300))}”. It still needs approving.`,
+  });
 }

@@ -25,6 +25,8 @@ export const POST_MESSAGES = {
     'You wrote this text, so someone else has to approve it (the four-eyes rule: whoever last changed the text cannot be its only approver). Nothing was changed — ask another approver.',
   blocked:
     'This post fails a check (see the card), so it cannot be approved until it is edited. Nothing was changed.',
+  phiBlocked: (findings: string[]) =>
+    `The PHI guard flagged this draft, so it cannot be approved as it is:\n${findings.map((f) => `• ${f}`).join('\n')}\nThe author can *Edit* it, or an approver can *Override PHI guard* with a written reason. Nothing was changed.`,
   /** A click that lost to, or came after, another decision: `decision` names who did what. */
   handled: (decision: string) => `${decision}; nothing was changed.`,
   alreadyHandled: (who: string) => `This was already handled by ${who}. Nothing was changed.`,

@@ -9,8 +9,30 @@ export interface TargetResult {
   at: Date;
 }
 
+export interface ReplyRef {
+  reviewId: string;
+  source: string;
+  externalId: string;
+  facility: string | null;
+  url: string | null;
+  originChannel: string | null;
+  originTs: string | null;
+  originBlocks: string | null;
+}
+
+export interface PhiState {
+  findings: Array<{ kind: string; match: string; why: string }>;
+  overriddenBy: string | null;
+  overriddenAt: Date | null;
+  overrideReason: string | null;
+}
+
 export interface PostView {
   id: string;
+  /** Optional so that views built by hand (tests, fixtures) need not name them: absent = a post, no findings. */
+  kind?: 'post' | 'reply';
+  reply?: ReplyRef | null;
+  phi?: PhiState;
   shortId: string;
   text: string;
   targets: string[];
@@ -46,8 +68,32 @@ export function toView(doc: any): PostView {
   const results: Record<string, TargetResult> = {};
   const raw = o.results instanceof Map ? Object.fromEntries(o.results) : (o.results ?? {});
   for (const [k, v] of Object.entries(raw as Record<string, TargetResult>)) results[k] = v;
+  const r = o.reply;
   return {
     id: String(o._id),
+    kind: o.kind === 'reply' ? 'reply' : 'post',
+    reply: r
+      ? {
+          reviewId: r.reviewId,
+          source: r.source,
+          externalId: r.externalId,
+          facility: r.facility ?? null,
+          url: r.url ?? null,
+          originChannel: r.originChannel ?? null,
+          originTs: r.originTs ?? null,
+          originBlocks: r.originBlocks ?? null,
+        }
+      : null,
+    phi: {
+      findings: (o.phi?.findings ?? []).map((f: { kind: string; match: string; why: string }) => ({
+        kind: f.kind,
+        match: f.match,
+        why: f.why,
+      })),
+      overriddenBy: o.phi?.overriddenBy ?? null,
+      overriddenAt: o.phi?.overriddenAt ?? null,
+      overrideReason: o.phi?.overrideReason ?? null,
+    },
     shortId: o.shortId,
     text: o.text,
     targets: [...(o.targets ?? [])],

@@ -6,10 +6,11 @@
 import { randomInt } from 'node:crypto';
 import type { WebClient } from '@slack/web-api';
 import { Post } from '../../models/post';
+import { findReplyTarget } from '../adapters/reply-targets';
 import { targets as allTargets, enabledTargets, findTarget, targetLabel } from '../adapters/targets';
 import type { SmxContext } from '../context';
 import { SmxError } from '../errors';
-import { approvalCard } from '../slack/blocks/approval-card';
+import { approvalCard, type CardOptions } from '../slack/blocks/approval-card';
 import { channelProblem, slackErrorCode, withSlackRetry } from '../slack/calls';
 import { truncate } from '../slack/text';
 import { formatLocal } from '../slack/time';
@@ -17,6 +18,7 @@ import { audit } from './audit';
 import { isDuplicateKey } from './claims';
 import { checkPost } from './post-checks';
 import { POST_MESSAGES } from './post-messages';
+import { replyCardContext, runPhi } from './post-phi';
 import { type PostView, toView } from './post-view';
 import { loadGuideline } from './tags';
 import { parseWhen, type When } from './when';
@@ -81,8 +83,18 @@ export function parseScheduleArgs(ctx: SmxContext, args: string): ScheduleReques
   return { targets, when, text };
 }
 
-export async function runChecks(text: string, targets: string[]) {
+export async function runChecks(text: string, targets: string[], kind: 'post' | 'reply' = 'post') {
+  if (kind === 'reply') {
+    // A reply answers one review: only its API's limits apply (no cadence tags on an answer to a patient).
+    const errors = targets.flatMap((t) => findReplyTarget(t)?.check(text) ?? []);
+    return { errors, warnings: [], passed: errors.length === 0 ? ['Fits the reply limits'] : [] };
+  }
   return checkPost(text, targets, await loadGuideline());
+}
+
+/** What the approval card needs besides the post: for a reply, the review it answers. */
+export async function cardOptions(ctx: SmxContext, post: PostView): Promise<CardOptions> {
+  return { timezone: ctx.config.timezone, labels: labels(), ...(await replyCardContext(ctx, post)) };
 }
 
 export async function findPost(shortId: string): Promise<PostView> {
@@ -100,7 +112,7 @@ export async function reload(id: string): Promise<PostView> {
 /** Rebuilds the approval card in place from the stored post. */
 export async function refreshCard(ctx: SmxContext, client: WebClient, post: PostView): Promise<void> {
   if (!post.cardChannel || !post.cardTs) return;
-  const msg = approvalCard(post, { timezone: ctx.config.timezone, labels: labels() });
+  const msg = approvalCard(post, await cardOptions(ctx, post));
   const { cardChannel: channel, cardTs: ts } = post;
   await withSlackRetry(() => client.chat.update({ channel, ts, text: msg.text, blocks: msg.blocks }));
 }
@@ -120,6 +132,8 @@ export interface CreateInput {
   text: string;
   originChannel?: string;
   cannedId?: string;
+  /** A reply to a review (src/services/replies.ts) instead of a post. */
+  reply?: NonNullable<PostView['reply']>;
 }
 
 /**
@@ -129,13 +143,18 @@ export interface CreateInput {
 export async function createPost(ctx: SmxContext, client: WebClient, input: CreateInput): Promise<PostView> {
   const channel = ctx.config.posts.approvalsChannel;
   if (!channel) throw new SmxError('NOT_CONFIGURED', POST_MESSAGES.noApprovalsChannel);
-  const checks = await runChecks(input.text, input.targets);
+  const kind = input.reply ? 'reply' : 'post';
+  const checks = await runChecks(input.text, input.targets, kind);
+  const phi = await runPhi(ctx, input.text, kind, input.reply?.reviewId);
   const now = ctx.now();
   let doc: InstanceType<typeof Post> | undefined;
   for (let i = 0; i < 5 && !doc; i++) {
     try {
       doc = await Post.create({
-        shortId: newShortId(),
+        shortId: newShortId(kind === 'reply' ? 'R' : 'P'),
+        kind,
+        reply: input.reply ?? null,
+        phi,
         text: input.text,
         targets: input.targets,
         scheduledAt: input.when.now ? now : input.when.at,
@@ -154,7 +173,7 @@ export async function createPost(ctx: SmxContext, client: WebClient, input: Crea
   if (!doc)
     throw new SmxError('INTERNAL', 'Could not allocate a post id; nothing was scheduled — try again.');
   let post = toView(doc);
-  const card = approvalCard(post, { timezone: ctx.config.timezone, labels: labels() });
+  const card = approvalCard(post, await cardOptions(ctx, post));
   let res: Awaited<ReturnType<WebClient['chat']['postMessage']>>;
   try {
     res = await withSlackRetry(() =>
@@ -186,8 +205,20 @@ export async function createPost(ctx: SmxContext, client: WebClient, input: Crea
       scheduledAt: post.scheduledAt,
       publishNow: post.publishNow,
       checks,
+      phi: phi.findings,
+      ...(post.reply ? { reviewId: post.reply.reviewId } : {}),
     },
   });
+  if (post.reply) {
+    await audit({
+      entity: 'review',
+      entityId: post.reply.reviewId,
+      action: 'reply_drafted',
+      actor: input.authorId,
+      at: now,
+      after: { reply: post.shortId, phiFindings: phi.findings.length },
+    });
+  }
   ctx.logger.info({ postId: post.shortId, targets: post.targets }, 'post created');
   return post;
 }

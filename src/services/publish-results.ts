@@ -3,6 +3,7 @@
  * Retry, a Mark and a cancel clicked together cannot all take effect.
  */
 import type { WebClient } from '@slack/web-api';
+import { Claim } from '../../models/claim';
 import { Post } from '../../models/post';
 import type { SmxContext } from '../context';
 import { SmxError } from '../errors';
@@ -133,8 +134,80 @@ export const markPublished = resultAction(async ({ ctx, client, post, result, ke
     before: { target, result },
     after: note,
   });
-  await recordPublication(ctx, post, target, note, at);
+  await recordPublication(ctx, post, target, note, at, client);
   // The settle that follows is the next decision; it updates the card.
   await announceInOrder(POST_KIND, post.id, post.version, async () => undefined);
   return { kind: 'ok', post: (await settleStatus(ctx, client, post.id)) ?? post };
 });
+
+export const REPLY_RESULT_MESSAGES = {
+  notCopyReply: (id: string) =>
+    `Reply ${id} is posted by smx itself, so there is nothing to mark. Nothing was changed.`,
+  notApproved: (id: string, status: string) =>
+    `Reply ${id} is ${status.replace('_', ' ')}; only an approved reply can be marked as replied. Nothing was changed.`,
+} as const;
+
+/**
+ * Mark as replied on a Copy-reply card: a person posted the approved text on a site smx cannot post to. Like Mark as
+ * published: the (reply, copy) publish claim and a decision on the post's version make it happen once; a second
+ * click is told who did it.
+ */
+export async function markReplied(
+  ctx: SmxContext,
+  client: WebClient,
+  shortId: string,
+  userId: string,
+): Promise<ResultActionOutcome> {
+  const doc = await Post.findOne({ shortId: shortId.trim().toUpperCase() });
+  if (!doc) throw new SmxError('NOT_FOUND', POST_MESSAGES.notFound(shortId));
+  const post = toView(doc);
+  if (post.kind !== 'reply' || !post.targets.includes('copy'))
+    return { kind: 'denied', message: REPLY_RESULT_MESSAGES.notCopyReply(post.shortId) };
+  if (post.authorId !== userId && !(await isApprover(ctx, client, userId))) {
+    return { kind: 'denied', message: POST_MESSAGES.notAuthorOrApprover('mark') };
+  }
+  const key = publishKey(post.id, 'copy');
+  const owner = `manual:${userId}`;
+  if (post.status !== 'approved' || !(await tryClaim(key, owner, ctx.now()))) {
+    const claim = await getClaim(key);
+    if (claim?.owner.startsWith('manual:')) {
+      return {
+        kind: 'denied',
+        message: POST_MESSAGES.handled(`<@${claim.owner.slice(7)}> already marked it as replied`),
+      };
+    }
+    return { kind: 'denied', message: REPLY_RESULT_MESSAGES.notApproved(post.shortId, post.status) };
+  }
+  const at = ctx.now();
+  const note: ClaimNote = {
+    status: 'published',
+    externalId: owner,
+    url: post.reply?.url ?? null,
+    error: null,
+  };
+  const r = await decide(Post, {
+    kind: POST_KIND,
+    docId: post.id,
+    version: post.version,
+    action: 'mark_replied',
+    actor: userId,
+    at,
+    set: { 'results.copy': { ...note, at } },
+  });
+  if (!r.won) {
+    await releaseClaim(key, owner);
+    return { kind: 'denied', message: POST_MESSAGES.handled(describePostDecision(ctx, r.winner)) };
+  }
+  await Claim.updateOne({ _id: key, owner }, { $set: { note: JSON.stringify(note) } });
+  await audit({
+    entity: 'post',
+    entityId: post.shortId,
+    action: 'mark_replied',
+    actor: userId,
+    at,
+    after: note,
+  });
+  await recordPublication(ctx, post, 'copy', note, at, client);
+  await announceInOrder(POST_KIND, post.id, post.version, async () => undefined);
+  return { kind: 'ok', post: (await settleStatus(ctx, client, post.id)) ?? post };
+}

@@ -10,8 +10,10 @@ import type { WebClient } from '@slack/web-api';
 import { Claim } from '../../models/claim';
 import { Post } from '../../models/post';
 import { Publication } from '../../models/publication';
+import { findReplyTarget } from '../adapters/reply-targets';
 import { targetLabel, targets } from '../adapters/targets';
 import { type DEFAULT_RETRY, PublishError, withRetries } from '../adapters/targets/base';
+import type { PublishTarget } from '../adapters/targets/types';
 import type { SmxContext } from '../context';
 import { formatDuration } from '../duration';
 import { publishResultMessage } from '../slack/blocks/approval-card';
@@ -26,6 +28,7 @@ import { Notifier } from './notify';
 import { POST_KIND } from './post-decisions';
 import { type PostView, type TargetResult, toView } from './post-view';
 import { POST_MESSAGES, publishKey, refreshCard, tellUser } from './posts';
+import { reviewReplied } from './replies';
 
 export { publishKey };
 
@@ -84,6 +87,13 @@ export const AUTHOR_PROBLEM = (post: PostView, targetName: string, outcome: Clai
     : `:mag: smx does not know whether your post *${post.shortId}* reached ${targetName}: ${detail}. It will not resend it by itself. Check the ${targetName} account, then press *Mark as published* or *Retry* on its card${where}.`;
 };
 
+/** Publish targets and reply targets by name: the publisher treats both alike. */
+function findAnyTarget(name: string): PublishTarget | undefined {
+  return targets.find((t) => t.name === name) ?? findReplyTarget(name);
+}
+
+const anyLabel = (name: string) => findAnyTarget(name)?.label ?? targetLabel(name);
+
 function threadReply(
   notify: Notifier,
   client: WebClient,
@@ -92,7 +102,7 @@ function threadReply(
   outcome: ClaimNote,
 ): void {
   if (!post.cardChannel || !post.cardTs) return;
-  const msg = publishResultMessage(post, target, targetLabel(target), outcome);
+  const msg = publishResultMessage(post, target, anyLabel(target), outcome);
   const { cardChannel, cardTs } = post;
   // The outcome is stored and on the card; a lost or slow thread reply must not hold up or fail a publish.
   notify.send('publish result thread reply', { postId: post.shortId, target }, () =>
@@ -109,6 +119,7 @@ export async function recordResult(
   post: PostView,
   target: string,
   note: ClaimNote,
+  client?: WebClient,
 ): Promise<void> {
   const at = ctx.now();
   const result: TargetResult = {
@@ -119,7 +130,7 @@ export async function recordResult(
     at,
   };
   await Post.updateOne({ _id: post.id }, { $set: { [`results.${target}`]: result } });
-  if (note.status === 'published') await recordPublication(ctx, post, target, note, at);
+  if (note.status === 'published') await recordPublication(ctx, post, target, note, at, client);
 }
 
 /** The metrics' record of one published (post, target), once. */
@@ -129,7 +140,16 @@ export async function recordPublication(
   target: string,
   note: ClaimNote,
   at: Date,
+  client?: WebClient,
 ): Promise<void> {
+  if (post.kind === 'reply') {
+    // An answer to a review is not a post for the cadence: it marks the review replied instead.
+    const manual = note.externalId?.startsWith('manual:')
+      ? note.externalId.slice('manual:'.length)
+      : undefined;
+    await reviewReplied(ctx, client, post, manual);
+    return;
+  }
   try {
     await Publication.create({
       postId: post.id,
@@ -222,7 +242,8 @@ async function publishTarget(
       // (read-modify-write updates), undo a concurrent status change.
       if (noted.status !== 'cancelled' && !post.results[targetName]) {
         const fresh = await Post.findById(post.id);
-        if (fresh && !toView(fresh).results[targetName]) await recordResult(ctx, post, targetName, noted);
+        if (fresh && !toView(fresh).results[targetName])
+          await recordResult(ctx, post, targetName, noted, client);
       }
       return;
     }
@@ -237,7 +258,7 @@ async function publishTarget(
       status: 'needs_check',
       error: `a publisher (${claim.owner.split(':')[0]}) started sending it at ${formatLocal(new Date(claim.claimedAt), ctx.config.timezone, now)} and never recorded an outcome`,
     };
-    await recordResult(ctx, post, targetName, outcome);
+    await recordResult(ctx, post, targetName, outcome, client);
     await audit({
       entity: 'post',
       entityId: post.shortId,
@@ -297,18 +318,28 @@ async function publishTarget(
     after: { target: targetName, instance: ctx.instanceId },
   });
 
-  const target = targets.find((t) => t.name === targetName);
+  const target = findAnyTarget(targetName);
+  const replyTo = current.reply
+    ? {
+        source: current.reply.source,
+        externalId: current.reply.externalId,
+        facility: current.reply.facility,
+        url: current.reply.url,
+      }
+    : undefined;
   let outcome: ClaimNote;
   try {
     if (!target?.enabled(ctx.config)) {
-      throw new PublishError('permanent', `${targetLabel(targetName)} is not configured in smx any more`);
+      throw new PublishError('permanent', `${anyLabel(targetName)} is not configured in smx any more`);
     }
     const send = () =>
       withRetries(
         () =>
-          target.publish({ postId: post.id, shortId: post.shortId, text: current.text }, ctx.config, {
-            timeoutMs: opts.timeoutMs ?? PUBLISH_TIMEOUT_MS,
-          }),
+          target.publish(
+            { postId: post.id, shortId: post.shortId, text: current.text, ...(replyTo ? { replyTo } : {}) },
+            ctx.config,
+            { timeoutMs: opts.timeoutMs ?? PUBLISH_TIMEOUT_MS },
+          ),
         opts.retry,
         (a) => log.warn({ attempt: a.attempt, waitMs: a.waitMs, error: a.message }, 'publish retry'),
       );
@@ -349,7 +380,7 @@ async function finish(
   outcome: ClaimNote,
   notify: Notifier,
 ): Promise<void> {
-  await recordResult(ctx, post, targetName, outcome);
+  await recordResult(ctx, post, targetName, outcome, client);
   await noteOutcome(key, ctx.instanceId, outcome);
   await audit({
     entity: 'post',
@@ -391,6 +422,8 @@ export async function publishDue(
     }
     for (const t of post.targets) {
       if (post.results[t] || ctx.lifecycle?.stopping) continue;
+      // Copy reply: a person posts it and presses Mark as replied; there is nothing to call.
+      if (findReplyTarget(t)?.manual) continue;
       await publishTarget(ctx, client, post, t, opts, summary, notify);
     }
     await settleStatus(ctx, client, post.id, post);

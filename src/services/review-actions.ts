@@ -16,7 +16,7 @@ import { SmxError } from '../errors';
 import { audit } from './audit';
 import { tryClaim } from './claims';
 
-export type ReviewActionKind = 'assign' | 'handle';
+export type ReviewActionKind = 'assign' | 'handle' | 'reply';
 
 export const REVIEW_ACTION_MESSAGES = {
   notFound:
@@ -24,15 +24,18 @@ export const REVIEW_ACTION_MESSAGES = {
   alreadyAssigned: (user: string) =>
     `This review is already assigned to <@${user}>, so nothing was changed. They can mark it handled when it is done.`,
   alreadyHandled: (user: string) => `This review was already handled by <@${user}>; nothing was changed.`,
+  alreadyReplied: (user: string) => `This review was already answered by <@${user}>; nothing was changed.`,
 } as const;
 
 /** The status fields of a review, as derived from its action claims. */
 export interface ReviewStatusFields {
-  status: 'new' | 'assigned' | 'handled';
+  status: 'new' | 'assigned' | 'handled' | 'replied';
   assignedTo: string | null;
   assignedAt: Date | null;
   handledBy: string | null;
   handledAt: Date | null;
+  repliedBy: string | null;
+  repliedAt: Date | null;
   firstActionAt: Date | null;
 }
 
@@ -49,31 +52,49 @@ interface ClaimLike {
   claimedAt: Date;
 }
 
-/** Pure: the status a set of action claims means. Handled wins over assigned; times are the claims' times. */
+/**
+ * Pure: the status a set of action claims means. Replied wins over handled, handled over assigned; times are the
+ * claims' times. A reply counts as a first action (the response-time metric).
+ */
 export function statusFromClaims(
   assign: ClaimLike | null | undefined,
   handle: ClaimLike | null | undefined,
+  reply?: ClaimLike | null,
 ): ReviewStatusFields {
-  const times = [assign?.claimedAt, handle?.claimedAt].filter((d): d is Date => d instanceof Date);
+  const times = [assign?.claimedAt, handle?.claimedAt, reply?.claimedAt].filter(
+    (d): d is Date => d instanceof Date,
+  );
   return {
-    status: handle ? 'handled' : assign ? 'assigned' : 'new',
+    status: reply ? 'replied' : handle ? 'handled' : assign ? 'assigned' : 'new',
     assignedTo: assign?.owner ?? null,
     assignedAt: assign?.claimedAt ?? null,
     handledBy: handle?.owner ?? null,
     handledAt: handle?.claimedAt ?? null,
+    repliedBy: reply?.owner ?? null,
+    repliedAt: reply?.claimedAt ?? null,
     firstActionAt: times.length === 0 ? null : new Date(Math.min(...times.map((d) => d.getTime()))),
   };
 }
 
 async function readClaims(reviewId: string) {
-  const keys = [reviewActionKey(reviewId, 'assign'), reviewActionKey(reviewId, 'handle')];
+  const keys = [
+    reviewActionKey(reviewId, 'assign'),
+    reviewActionKey(reviewId, 'handle'),
+    reviewActionKey(reviewId, 'reply'),
+  ];
   const claims = (await Claim.find({ _id: { $in: keys } }).lean()) as ClaimLike[];
   const byKey = new Map(claims.map((c) => [c._id, c]));
-  return { assign: byKey.get(keys[0] as string), handle: byKey.get(keys[1] as string) };
+  return {
+    assign: byKey.get(keys[0] as string),
+    handle: byKey.get(keys[1] as string),
+    reply: byKey.get(keys[2] as string),
+  };
 }
 
 const sameClaims = (a: Awaited<ReturnType<typeof readClaims>>, b: Awaited<ReturnType<typeof readClaims>>) =>
-  a.assign?.owner === b.assign?.owner && a.handle?.owner === b.handle?.owner;
+  a.assign?.owner === b.assign?.owner &&
+  a.handle?.owner === b.handle?.owner &&
+  a.reply?.owner === b.reply?.owner;
 
 /**
  * Writes the status derived from the claims, then re-reads the claims; if another click landed meanwhile, writes
@@ -82,7 +103,7 @@ const sameClaims = (a: Awaited<ReturnType<typeof readClaims>>, b: Awaited<Return
 async function syncStatus(reviewId: string): Promise<ReviewStatusFields> {
   let claims = await readClaims(reviewId);
   for (let i = 0; i < 5; i++) {
-    const fields = statusFromClaims(claims.assign, claims.handle);
+    const fields = statusFromClaims(claims.assign, claims.handle, claims.reply);
     await Review.updateOne({ _id: reviewId }, { $set: fields });
     // The digest inbox's copy, if the item still waits for a digest (its card shows the status).
     const { firstActionAt: _first, ...copy } = fields;
@@ -91,7 +112,7 @@ async function syncStatus(reviewId: string): Promise<ReviewStatusFields> {
     if (sameClaims(claims, again)) return fields;
     claims = again;
   }
-  return statusFromClaims(claims.assign, claims.handle);
+  return statusFromClaims(claims.assign, claims.handle, claims.reply);
 }
 
 async function loadReview(reviewId: string) {
@@ -108,14 +129,24 @@ export async function performReviewAction(
   reviewId: string,
   kind: ReviewActionKind,
   user: string,
+  note?: string,
 ): Promise<ReviewActionResult> {
   const review = await loadReview(reviewId);
   if (!review) throw new SmxError('NOT_FOUND', REVIEW_ACTION_MESSAGES.notFound);
   const id = String(review._id);
   const before = await readClaims(id);
 
-  if (before.handle) {
-    // Nothing applies after "handled": neither a second "handled" nor a late "assign".
+  if (before.reply && kind !== 'reply') {
+    // An answered review is done: no late "assign" or "handled".
+    await syncStatus(id);
+    return {
+      ok: false,
+      message: REVIEW_ACTION_MESSAGES.alreadyReplied(before.reply.owner),
+      review: await loadReview(id),
+    };
+  }
+  if (before.handle && kind !== 'reply') {
+    // Nothing applies after "handled" but a reply: neither a second "handled" nor a late "assign".
     await syncStatus(id);
     return {
       ok: false,
@@ -128,24 +159,33 @@ export async function performReviewAction(
     const now = await readClaims(id);
     await syncStatus(id);
     const message =
-      kind === 'assign'
-        ? now.handle
-          ? REVIEW_ACTION_MESSAGES.alreadyHandled(now.handle.owner)
-          : REVIEW_ACTION_MESSAGES.alreadyAssigned(now.assign?.owner ?? 'someone')
-        : REVIEW_ACTION_MESSAGES.alreadyHandled(now.handle?.owner ?? 'someone');
+      kind === 'reply'
+        ? REVIEW_ACTION_MESSAGES.alreadyReplied(now.reply?.owner ?? 'someone')
+        : kind === 'assign'
+          ? now.handle
+            ? REVIEW_ACTION_MESSAGES.alreadyHandled(now.handle.owner)
+            : REVIEW_ACTION_MESSAGES.alreadyAssigned(now.assign?.owner ?? 'someone')
+          : REVIEW_ACTION_MESSAGES.alreadyHandled(now.handle?.owner ?? 'someone');
     return { ok: false, message, review: await loadReview(id) };
   }
 
-  const beforeFields = statusFromClaims(before.assign, before.handle);
+  const beforeFields = statusFromClaims(before.assign, before.handle, before.reply);
   const after = await syncStatus(id);
+  const at = kind === 'assign' ? after.assignedAt : kind === 'handle' ? after.handledAt : after.repliedAt;
   await audit({
     entity: 'review',
     entityId: id,
-    action: kind === 'assign' ? 'assigned' : 'handled',
+    action: kind === 'assign' ? 'assigned' : kind === 'handle' ? 'handled' : 'replied',
     actor: user,
-    at: kind === 'assign' ? (after.assignedAt ?? ctx.now()) : (after.handledAt ?? ctx.now()),
+    at: at ?? ctx.now(),
     before: { status: beforeFields.status, assignedTo: beforeFields.assignedTo },
-    after: { status: after.status, assignedTo: after.assignedTo, handledBy: after.handledBy },
+    after: {
+      status: after.status,
+      assignedTo: after.assignedTo,
+      handledBy: after.handledBy,
+      repliedBy: after.repliedBy,
+    },
+    ...(note ? { note } : {}),
   });
   ctx.logger.info({ reviewId: id, action: kind, user, status: after.status }, 'review action');
   const updated = await loadReview(id);

@@ -71,3 +71,28 @@ export const PLAN_BLOCK_PREFIX = 'plan_week:';
 export const VIDEO_ACTION_IDS = {
   fix: 'video_fix_metadata',
 } as const;
+
+// --- Replies to reviews (issue 8): Draft reply on review items (value = review id), the reply modal, the PHI
+// override on approval cards (value = `<shortId>:<revision>`), Mark as replied on Copy-reply cards (value = shortId). ---
+export const REPLY_ACTION_IDS = {
+  draft: 'review_draft_reply',
+  pickTemplate: 'reply_pick_template',
+  overridePhi: 'override_phi',
+  markReplied: 'mark_replied',
+} as const;
+export const REPLY_CALLBACK_IDS = {
+  draft: 'reply_draft',
+  override: 'override_phi_reason',
+} as const;
+export const REPLY_BLOCK_IDS = {
+  template: 'reply_template',
+  reason: 'phi_override_reason',
+} as const;
+/** The reply text input's block id carries a counter so a picked template can replace the text (Slack keeps typed
+ * values of an unchanged block id). */
+export const REPLY_TEXT_BLOCK_PREFIX = 'reply_text_';
+export const REPLY_INPUT_IDS = {
+  template: 'template',
+  text: 'text',
+  reason: 'reason',
+} as const;

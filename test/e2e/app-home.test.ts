@@ -58,8 +58,16 @@ describe('App Home tab', () => {
     expect(text).toContain('*Drafts waiting for your approval* (1 of 2 waiting)');
     expect(text).toContain('Flu &lt;!channel&gt; shots');
     expect(text).not.toContain('My own draft'); // no self-approval by default
-    const actions = view.blocks.filter((b) => b.type === 'actions');
+    const isDraftRow = (b: Record<string, unknown>) =>
+      b.type === 'actions' && String(b.block_id ?? '').startsWith('home_draft:');
+    const actions = view.blocks.filter(isDraftRow);
     expect(actions).toHaveLength(1);
+    // The open negatives are review cards with their own buttons, Draft reply first.
+    const reviewRows = view.blocks.filter(
+      (b) => b.type === 'actions' && String(b.block_id ?? '').startsWith('rv:'),
+    );
+    expect(reviewRows.length).toBeGreaterThan(0);
+    expect(JSON.stringify(reviewRows)).toContain('review_draft_reply');
     const buttons = (actions[0]?.elements ?? []) as Array<{ action_id: string; value: string }>;
     expect(buttons.map((b) => b.action_id)).toEqual([POST_ACTION_IDS.approve, POST_ACTION_IDS.reject]);
     expect(buttons[0]?.value).toMatch(/^P\d{4}:1$/);
@@ -88,7 +96,10 @@ describe('App Home tab', () => {
     const view = await openHome('U0STAFF');
     const text = visibleText(view as unknown as Record<string, unknown>);
     expect(text).toContain('*Drafts waiting for approval:* 2');
-    expect(view.blocks.filter((b) => b.type === 'actions')).toHaveLength(0);
+    // No draft buttons for a non-approver (the open negatives' review cards still offer Draft reply).
+    expect(
+      view.blocks.filter((b) => b.type === 'actions' && String(b.block_id ?? '').startsWith('home_draft:')),
+    ).toHaveLength(0);
   });
 
   test('buttons on the Home tab work there: a refusal arrives as a DM, a decision redraws the tab', async () => {

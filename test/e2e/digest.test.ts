@@ -8,7 +8,7 @@ import { Review } from '../../models/review';
 import { getClaim } from '../../src/services/claims';
 import { assignReview, REVIEW_ACTION_MESSAGES } from '../../src/services/review-actions';
 import { storeItems } from '../../src/services/review-store';
-import { REVIEW_ACTION_IDS } from '../../src/slack/ids';
+import { REPLY_ACTION_IDS, REVIEW_ACTION_IDS } from '../../src/slack/ids';
 import { REVIEW_BUTTON_MESSAGES } from '../../src/slack/review-buttons';
 import { FakeSlack, type StoredMessage } from '../fakes/slack';
 import { startTestApp, type TestApp, visibleText } from '../support/app';
@@ -248,11 +248,14 @@ describe('the reviews digest', () => {
     const itemA = (msg.blocks as Array<{ block_id?: string; elements?: Array<{ action_id?: string }> }>).find(
       (x) => x.block_id === `rv:${a}:a`,
     );
-    expect(itemA?.elements?.map((e) => e.action_id)).toEqual([REVIEW_ACTION_IDS.markHandled]);
+    expect(itemA?.elements?.map((e) => e.action_id)).toEqual([
+      REPLY_ACTION_IDS.draft,
+      REVIEW_ACTION_IDS.markHandled,
+    ]);
     const itemB = (msg.blocks as Array<{ block_id?: string; elements?: unknown[] }>).find(
       (x) => x.block_id === `rv:${b}:a`,
     );
-    expect(itemB?.elements).toHaveLength(2);
+    expect(itemB?.elements).toHaveLength(3);
     expect(itemIds(msg)).toEqual(itemIds({ ...msg, blocks: msg.history[0]?.blocks ?? [] }));
 
     const second = await click(REVIEW_ACTION_IDS.assign, a as string, 'UBOB', 1);
@@ -264,7 +267,12 @@ describe('the reviews digest', () => {
     text = visibleText(msg as unknown as Record<string, unknown>);
     expect(text).toContain('Handled by <@UBOB>');
     expect(text).toContain('(assigned to <@UALICE>)');
-    expect((msg.blocks as Array<{ block_id?: string }>).some((x) => x.block_id === `rv:${a}:a`)).toBe(false);
+    // Handled: only Draft reply is left (a handled review may still be answered publicly).
+    expect(
+      (msg.blocks as Array<{ block_id?: string; elements?: Array<{ action_id?: string }> }>)
+        .find((x) => x.block_id === `rv:${a}:a`)
+        ?.elements?.map((e) => e.action_id),
+    ).toEqual([REPLY_ACTION_IDS.draft]);
     const stored = await Review.findById(a).lean();
     expect(stored).toMatchObject({ status: 'handled', handledBy: 'UBOB', assignedTo: 'UALICE' });
     expect(stored?.firstActionAt).toEqual(DAY1);
@@ -438,6 +446,7 @@ describe('the reviews digest', () => {
     expect(visibleText(body)).toContain('and 3 more items not shown');
     expect(shown).not.toContain(ids[13]);
     expect(blocks.find((b) => b.block_id === `rv:${ids[0]}:a`)?.elements?.map((e) => e.action_id)).toEqual([
+      REPLY_ACTION_IDS.draft,
       REVIEW_ACTION_IDS.assign,
       REVIEW_ACTION_IDS.markHandled,
     ]);
@@ -537,7 +546,10 @@ describe('the reviews digest', () => {
       const buttons = (
         top.blocks as Array<{ block_id?: string; elements?: Array<{ action_id?: string }> }>
       ).find((b) => b.block_id === `rv:${id}:a`);
-      expect(buttons?.elements?.map((e) => e.action_id)).toEqual([REVIEW_ACTION_IDS.markHandled]);
+      expect(buttons?.elements?.map((e) => e.action_id)).toEqual([
+        REPLY_ACTION_IDS.draft,
+        REVIEW_ACTION_IDS.markHandled,
+      ]);
     });
   });
 });

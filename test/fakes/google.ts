@@ -1,6 +1,7 @@
 /**
  * Fake Google: the OAuth token endpoint (POST /token, refresh-token grant) and Business Profile reviews
- * (GET /v4/accounts/{a}/locations/{l}/reviews, newest edit first, paged with pageToken). Point
+ * (GET /v4/accounts/{a}/locations/{l}/reviews, newest edit first, paged with pageToken) and the owner's reply
+ * (PUT …/reviews/{id}/reply {comment}: at most 4,096 bytes, replaces any earlier reply, answers a ReviewReply). Point
  * GOOGLE_OAUTH_TOKEN_URL at `tokenUrl` and GOOGLE_BUSINESS_API_URL at `url`.
  */
 import { FakeApi, page } from './api';
@@ -12,6 +13,7 @@ export interface FakeGoogleReview {
   comment?: string;
   createTime: string;
   updateTime?: string;
+  reviewReply?: { comment: string; updateTime: string };
 }
 
 export const GOOGLE_ENV = {
@@ -25,6 +27,8 @@ export class FakeGoogle extends FakeApi {
   /** Reviews per location id ('locations/123'). */
   readonly reviews = new Map<string, FakeGoogleReview[]>();
   refreshToken = GOOGLE_ENV.GOOGLE_REFRESH_TOKEN;
+  /** Every accepted reply PUT, in order (a PUT replaces the review's reply; this keeps the history). */
+  readonly replies: Array<{ location: string; reviewId: string; comment: string }> = [];
   private issued = 0;
   readonly accessTokens = new Set<string>();
 
@@ -47,6 +51,35 @@ export class FakeGoogle extends FakeApi {
       const token = `ya29.fake-${++this.issued}`;
       this.accessTokens.add(token);
       return { body: { access_token: token, expires_in: 3599, token_type: 'Bearer' } };
+    });
+    this.route('PUT', '/v4/accounts/:account/locations/:location/reviews/:review/reply', (req) => {
+      const denied = this.denied(req.headers.authorization, req.params.account);
+      if (denied) return denied;
+      const review = this.reviews
+        .get(`locations/${req.params.location}`)
+        ?.find((r) => r.reviewId === req.params.review);
+      if (!review) {
+        return {
+          status: 404,
+          body: { error: { code: 404, status: 'NOT_FOUND', message: 'Requested entity was not found.' } },
+        };
+      }
+      const comment = req.fields.comment;
+      if (typeof comment !== 'string' || comment === '' || Buffer.byteLength(comment, 'utf8') > 4096) {
+        return {
+          status: 400,
+          body: {
+            error: {
+              code: 400,
+              status: 'INVALID_ARGUMENT',
+              message: 'Request contains an invalid argument.',
+            },
+          },
+        };
+      }
+      review.reviewReply = { comment, updateTime: new Date().toISOString() };
+      this.replies.push({ location: `locations/${req.params.location}`, reviewId: review.reviewId, comment });
+      return { body: review.reviewReply };
     });
     this.route('GET', '/v4/accounts/:account/locations/:location/reviews', (req) => {
       const bearer = String(req.headers.authorization ?? '').replace(/^Bearer /, '');
@@ -75,6 +108,21 @@ export class FakeGoogle extends FakeApi {
         },
       };
     });
+  }
+
+  /** The bearer-token and account checks the reviews API makes. */
+  private denied(authorization: string | undefined, account: string | undefined) {
+    const bearer = String(authorization ?? '').replace(/^Bearer /, '');
+    if (!this.accessTokens.has(bearer)) {
+      return { status: 401, body: { error: { code: 401, status: 'UNAUTHENTICATED', message: 'bad token' } } };
+    }
+    if (account !== GOOGLE_ENV.GOOGLE_ACCOUNT_ID) {
+      return {
+        status: 403,
+        body: { error: { code: 403, status: 'PERMISSION_DENIED', message: 'no access' } },
+      };
+    }
+    return undefined;
   }
 
   get tokenUrl(): string {

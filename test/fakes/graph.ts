@@ -42,6 +42,8 @@ export class FakeGraph extends FakeApi {
   token = GRAPH_PAGE_TOKEN;
   readonly ratings: FakeRating[] = [];
   readonly posts: FakePost[] = [];
+  /** Replies posted to comments (POST /{comment-id}/comments). */
+  readonly commentReplies: Array<{ parentId: string; id: string; message: string }> = [];
   /** Answer /{page}/ratings with Graph error code 12, as Graph v22+ does. */
   ratingsDeprecated = false;
   private nextId = 1;
@@ -91,7 +93,18 @@ export class FakeGraph extends FakeApi {
     });
     this.route('POST', '/:id/comments', (req) => {
       if (!this.authorised(req)) return this.badToken();
-      return { body: { id: `${req.params.id}_c${this.nextId++}` } };
+      const message = req.fields.message;
+      if (typeof message !== 'string' || message === '') {
+        return {
+          status: 400,
+          body: {
+            error: { message: '(#100) Missing message or attachment', type: 'OAuthException', code: 100 },
+          },
+        };
+      }
+      const id = `${req.params.id}_c${this.nextId++}`;
+      this.commentReplies.push({ parentId: String(req.params.id), id, message });
+      return { body: { id } };
     });
   }
 

@@ -63,6 +63,27 @@ export class FakeX extends FakeApi {
     });
     this.route('POST', '/2/tweets', (req) => {
       if (!this.signed(req.headers.authorization)) return this.unauthorised();
+      // CreatePostsReply in the OpenAPI spec: in_reply_to_tweet_id required, digits only, no other properties
+      // but auto_populate_reply_metadata / exclude_reply_user_ids.
+      const reply = req.fields.reply as Record<string, unknown> | undefined;
+      if (reply !== undefined) {
+        const allowed = ['in_reply_to_tweet_id', 'auto_populate_reply_metadata', 'exclude_reply_user_ids'];
+        const target = reply.in_reply_to_tweet_id;
+        if (
+          typeof target !== 'string' ||
+          !/^[0-9]{1,19}$/.test(target) ||
+          Object.keys(reply).some((k) => !allowed.includes(k))
+        ) {
+          return {
+            status: 400,
+            body: {
+              title: 'Invalid Request',
+              detail: 'reply.in_reply_to_tweet_id is invalid',
+              type: 'about:blank',
+            },
+          };
+        }
+      }
       const id = String(this.nextTweetId++);
       const text = String(req.fields.text ?? '');
       this.tweets.push({ id, text, body: req.fields });

@@ -10,12 +10,14 @@ import { metrics } from './metrics';
 import { photos } from './photos';
 import { plan } from './plan';
 import { queue } from './queue';
+import { reply } from './reply';
 import { reschedule } from './reschedule';
 import { reviews } from './reviews';
 import { schedule } from './schedule';
 import { sources } from './sources';
 import { status } from './status';
 import { tags } from './tags';
+import { templates } from './templates';
 import type { Subcommand } from './types';
 import { videos } from './videos';
 import { visits } from './visits';
@@ -35,6 +37,8 @@ export const subcommands: readonly Subcommand[] = [
   auditCommand,
   // Reviews and feedback
   reviews,
+  reply,
+  templates,
   digest,
   sources,
   // Metrics and goals

@@ -5,6 +5,16 @@ export interface PublishInput {
   postId: string;
   shortId: string;
   text: string;
+  /** For a reply (src/adapters/reply-targets/): the review it answers. */
+  replyTo?: ReplyableReview;
+}
+
+/** The review a reply answers, as a reply target needs it (no patient details beyond what the API needs). */
+export interface ReplyableReview {
+  source: string;
+  externalId: string;
+  facility: string | null;
+  url: string | null;
 }
 
 export interface Published {

@@ -120,6 +120,6 @@ function maskUncached(text: string, opts: Omit<PhiOptions, 'mode'>): string {
 }
 
 /** One line per finding for a card or an error: “knee surgery” — a health detail …. */
-export function describeFindings(findings: readonly Finding[]): string[] {
+export function describeFindings(findings: ReadonlyArray<Pick<Finding, 'match' | 'why'>>): string[] {
   return findings.map((f) => `“${f.match}” — ${f.why}`);
 }

@@ -75,15 +75,25 @@ function nlpFindings(text: string, allowed: ReadonlySet<string>): Finding[] {
       const word = t.text.replace(/[^\p{L}'’-]/gu, '');
       if (!t.offset || word.length < 2 || isAllowed(word, allowed)) return;
       const person = tags.has('Person') || tags.has('FirstName') || tags.has('LastName');
+      // A sentence's first word is capitalised anyway: compromise then calls an unknown name a plain noun
+      // ("Priya S." after a full stop), so there a capitalised noun counts when it is no everyday English word.
+      const proper = tags.has('ProperNoun') || (i === 0 && tags.has('Noun') && /^[A-Z][a-z]/.test(word));
       const bareProper =
-        tags.has('ProperNoun') &&
-        !['Place', 'Organization', 'Country', 'City', 'Region', 'Month', 'WeekDay', 'Date', 'Acronym'].some(
-          (x) => tags.has(x),
-        ) &&
-        // A sentence's first word is capitalised anyway; only count it when compromise knows it as a name.
-        (i > 0 || person) &&
+        proper &&
+        ![
+          'Place',
+          'Organization',
+          'Country',
+          'City',
+          'Region',
+          'Month',
+          'WeekDay',
+          'Date',
+          'Acronym',
+          'Pronoun',
+        ].some((x) => tags.has(x)) &&
         /[a-z]/.test(word) &&
-        // "World Heart Day": a capitalised everyday word is not a name.
+        // "World Heart Day", "Nobody": a capitalised everyday word is not a name.
         !isOrdinaryWord(word);
       if (!person && !bareProper) return;
       if (/^[A-Z0-9]+$/.test(word)) return; // acronyms: ICU, OPD, ENT are not names

@@ -1,7 +1,7 @@
 /** The approval card in SMX_APPROVALS_CHANNEL and the thread replies about publishing. Pure: data in, blocks out. */
 import type { Button, KnownBlock } from '@slack/types';
 import type { PostView } from '../../services/post-view';
-import { POST_ACTION_IDS, POST_BLOCK_IDS } from '../ids';
+import { POST_ACTION_IDS, POST_BLOCK_IDS, REPLY_ACTION_IDS } from '../ids';
 import { escapeMrkdwn, fitShown, fitText, truncate } from '../text';
 import { formatLocal, formatShort, slackDate } from '../time';
 import type { SlackMessage } from './help';
@@ -11,7 +11,47 @@ export interface CardOptions {
   timezone: string;
   /** Display labels per target name ("x" → "X"). */
   labels: Record<string, string>;
+  /** For a reply: the review it answers (text already masked for the channel). */
+  review?: { source: string; rating: number | null; excerpt: string; url: string | null };
 }
+
+const REVIEW_SOURCE_LABELS: Record<string, string> = {
+  google: 'Google',
+  facebook: 'Facebook',
+  x: 'X',
+  feedback: 'feedback',
+};
+
+function reviewQuote(o: CardOptions): string {
+  const r = o.review;
+  if (!r) return '*Replying to a review* (no longer stored in smx)';
+  const stars = r.rating ? ` ${'★'.repeat(r.rating)}${'☆'.repeat(5 - r.rating)}` : '';
+  const link =
+    r.url && /^https?:\/\//.test(r.url)
+      ? ` · <${r.url.replace(/[|<>\s]/g, encodeURIComponent)}|open the review>`
+      : '';
+  const source = REVIEW_SOURCE_LABELS[r.source] ?? escapeMrkdwn(r.source);
+  const excerpt =
+    r.excerpt.trim() === ''
+      ? '_(no text)_'
+      : `>${escapeMrkdwn(truncate(r.excerpt.replace(/\s+/g, ' '), 600))}`;
+  return `*Replying to a ${source} review*${stars}${link}\n${excerpt}`;
+}
+
+function phiLines(p: PostView): string {
+  const phi = p.phi;
+  if (!phi || phi.findings.length === 0) return ':white_check_mark: No patient details found';
+  const lines = phi.findings.map((f) => `:no_entry: “${escapeMrkdwn(f.match)}” — ${escapeMrkdwn(f.why)}`);
+  if (phi.overriddenBy) {
+    lines.push(
+      `:warning: Overridden by <@${phi.overriddenBy}>${phi.overrideReason ? ` — “${fitText(phi.overrideReason, 300)}”` : ''}`,
+    );
+  }
+  return truncate(lines.join('\n'), SECTION_TEXT_LIMIT - 20);
+}
+
+const phiBlocked = (p: PostView) => (p.phi?.findings.length ?? 0) > 0 && !p.phi?.overriddenBy;
+const isCopyReply = (p: PostView) => p.kind === 'reply' && p.targets.includes('copy');
 
 /** "Tue 09:12 IST": the short local time on decision lines. */
 export function shortLocal(date: Date, timezone: string): string {
@@ -32,6 +72,7 @@ export function platformText(text: string): { text: string; cut: boolean } {
 }
 
 function whenLine(p: PostView, o: CardOptions): string {
+  if (isCopyReply(p)) return 'copied by a person after approval';
   if (p.publishNow) return 'as soon as it is approved';
   return `${formatLocal(p.scheduledAt, o.timezone)} (${slackDate(p.scheduledAt, o.timezone)} your time)`;
 }
@@ -63,7 +104,7 @@ function statusLine(p: PostView, o: CardOptions): string | undefined {
     case 'publishing':
       return ':hourglass_flowing_sand: Publishing…';
     case 'published':
-      return `:tada: Published${p.publishedAt ? ` · ${shortLocal(p.publishedAt, tz)}` : ''}`;
+      return `:tada: ${p.kind === 'reply' ? 'Replied' : 'Published'}${p.publishedAt ? ` · ${shortLocal(p.publishedAt, tz)}` : ''}`;
     case 'failed':
       return ':warning: Publishing failed — see the thread; *Retry* once the cause is fixed.';
     case 'needs_check':
@@ -83,7 +124,7 @@ function resultLines(p: PostView, o: CardOptions): string[] {
         r.url
           ? `:link: ${label(t, o)}: <${r.url}|view the post>`
           : r.externalId?.startsWith('manual:')
-            ? `:link: ${label(t, o)}: marked as published by <@${r.externalId.slice('manual:'.length)}>`
+            ? `:link: ${label(t, o)}: marked as ${p.kind === 'reply' ? 'replied' : 'published'} by <@${r.externalId.slice('manual:'.length)}>`
             : `:link: ${label(t, o)}: published`,
       );
     } else if (r.status === 'failed') {
@@ -98,8 +139,12 @@ function resultLines(p: PostView, o: CardOptions): string[] {
 export function approvalCard(p: PostView, o: CardOptions): SlackMessage {
   const targets = p.targets.map((t) => label(t, o)).join(', ');
   const shown = platformText(p.text);
+  const noun = p.kind === 'reply' ? 'Reply' : 'Post';
   const blocks: KnownBlock[] = [
-    { type: 'header', text: { type: 'plain_text', text: `Post ${p.shortId} — ${targetsTitle(p, o)}` } },
+    { type: 'header', text: { type: 'plain_text', text: `${noun} ${p.shortId} — ${targetsTitle(p, o)}` } },
+    ...(p.kind === 'reply'
+      ? [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text: reviewQuote(o) } }]
+      : []),
     { type: 'section', text: { type: 'plain_text', text: shown.text, emoji: false } },
     {
       type: 'section',
@@ -111,21 +156,42 @@ export function approvalCard(p: PostView, o: CardOptions): SlackMessage {
       ],
     },
     { type: 'section', text: { type: 'mrkdwn', text: `*Checks*\n${checkLines(p)}` } },
+    { type: 'section', text: { type: 'mrkdwn', text: `*PHI guard*\n${phiLines(p)}` } },
   ];
   const status = statusLine(p, o);
   const results = resultLines(p, o);
   const contextText = [status, ...results].filter((x): x is string => Boolean(x)).join('\n');
   if (contextText !== '') blocks.push({ type: 'section', text: { type: 'mrkdwn', text: contextText } });
+  if (isCopyReply(p) && p.status === 'approved') {
+    blocks.push({
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: truncate(
+          `*Copy reply* — this site has no API: post the text below under the review${o.review?.url ? '' : ' (find it on the site)'}, then press *Mark as replied*.\n\`\`\`${p.text.replace(/```/g, "'''")}\`\`\``,
+          SECTION_TEXT_LIMIT,
+        ),
+      },
+    });
+  }
 
   const value = `${p.shortId}:${p.revision}`;
   const buttons: Button[] = [];
   if (p.status === 'pending_approval') {
-    if (p.checks.errors.length === 0) {
+    if (p.checks.errors.length === 0 && !phiBlocked(p)) {
       buttons.push({
         type: 'button',
         action_id: POST_ACTION_IDS.approve,
         text: { type: 'plain_text', text: 'Approve' },
         style: 'primary',
+        value,
+      });
+    }
+    if (phiBlocked(p)) {
+      buttons.push({
+        type: 'button',
+        action_id: REPLY_ACTION_IDS.overridePhi,
+        text: { type: 'plain_text', text: 'Override PHI guard' },
         value,
       });
     }
@@ -145,6 +211,15 @@ export function approvalCard(p: PostView, o: CardOptions): SlackMessage {
       value,
     });
   }
+  if (isCopyReply(p) && p.status === 'approved') {
+    buttons.push({
+      type: 'button',
+      action_id: REPLY_ACTION_IDS.markReplied,
+      text: { type: 'plain_text', text: 'Mark as replied' },
+      style: 'primary',
+      value: p.shortId,
+    });
+  }
   if (shown.cut) buttons.push(showFullTextButton(value));
   if (buttons.length > 0) {
     blocks.push({ type: 'actions', block_id: POST_BLOCK_IDS.actions, elements: buttons });
@@ -156,10 +231,20 @@ export function approvalCard(p: PostView, o: CardOptions): SlackMessage {
         { type: 'mrkdwn', text: 'Approval is blocked until the text passes the checks — use *Edit*.' },
       ],
     });
+  } else if (p.status === 'pending_approval' && phiBlocked(p)) {
+    blocks.push({
+      type: 'context',
+      elements: [
+        {
+          type: 'mrkdwn',
+          text: 'Approval is blocked: the PHI guard found patient details (above). *Edit* them out, or an approver can *Override PHI guard* with a written reason.',
+        },
+      ],
+    });
   }
   const fallbackStatus = status ? ` — ${status.replace(/^:[a-z_]+: /, '')}` : ' — waiting for approval';
   return {
-    text: `Post ${p.shortId} to ${targets} by <@${p.authorId}>${fallbackStatus}: ${fitText(p.text, 200)}`,
+    text: `${noun} ${p.shortId} to ${targets} by <@${p.authorId}>${fallbackStatus}: ${fitText(p.text, 200)}`,
     blocks,
   };
 }

@@ -4,7 +4,7 @@
  */
 import type { KnownBlock } from '@slack/types';
 import { maskIdentifiers } from '../../services/phi';
-import { REVIEW_ACTION_IDS, REVIEW_BLOCK_PREFIX } from '../ids';
+import { REPLY_ACTION_IDS, REVIEW_ACTION_IDS, REVIEW_BLOCK_PREFIX } from '../ids';
 import { escapeMrkdwn, quoteOutside, truncate } from '../text';
 import { formatLocal, formatLocalDate } from '../time';
 import type { SlackMessage } from './help';
@@ -29,6 +29,8 @@ export interface DigestItem {
   handledAt?: Date | null;
   /** The feedback campaign whose page collected it. */
   campaignName?: string | null;
+  repliedBy?: string | null;
+  repliedAt?: Date | null;
 }
 
 export interface ItemOptions {
@@ -92,12 +94,19 @@ export function safeLink(url: string | null | undefined, label: string): string 
 
 export const reviewId = (item: DigestItem) => String(item._id);
 
+/** Finds the review id in an item's block id. */
+export const REVIEW_ITEM_ID = new RegExp(`^${REVIEW_BLOCK_PREFIX}([0-9a-f]{24}):[sca]$`);
+
 export function blockIdFor(id: string, part: 's' | 'c' | 'a'): string {
   return `${REVIEW_BLOCK_PREFIX}${id}:${part}`;
 }
 
 /** "Assigned to <@U1> · Tue 24 Nov, 09:12 IST" / "Handled by …", or '' for a new item. */
 export function statusLine(item: DigestItem, timezone: string): string {
+  if (item.status === 'replied' && item.repliedBy) {
+    const when = item.repliedAt ? ` · ${formatLocal(item.repliedAt, timezone)}` : '';
+    return `:speech_balloon: Replied by <@${item.repliedBy}>${when}`;
+  }
   if (item.status === 'handled' && item.handledBy) {
     const when = item.handledAt ? ` · ${formatLocal(item.handledAt, timezone)}` : '';
     const assigned =
@@ -142,8 +151,18 @@ export function reviewItemBlocks(item: DigestItem, opts: ItemOptions): KnownBloc
     elements: [{ type: 'mrkdwn', text: context.join(' · ') }],
   });
   const buttons = [];
-  if (opts.quietPositives && !needsAnswer(item)) return blocks;
-  if (item.status !== 'handled' && item.status !== 'assigned') {
+  const done = item.status === 'handled' || item.status === 'replied';
+  // Digest highlights: a positive item that asks nothing gets only Draft reply (a thank-you), no Assign/Handled.
+  const quiet = opts.quietPositives === true && !needsAnswer(item);
+  if (item.status !== 'replied') {
+    buttons.push({
+      type: 'button' as const,
+      action_id: REPLY_ACTION_IDS.draft,
+      text: { type: 'plain_text' as const, text: 'Draft reply' },
+      value: id,
+    });
+  }
+  if (!quiet && !done && item.status !== 'assigned') {
     buttons.push({
       type: 'button' as const,
       action_id: REVIEW_ACTION_IDS.assign,
@@ -151,7 +170,7 @@ export function reviewItemBlocks(item: DigestItem, opts: ItemOptions): KnownBloc
       value: id,
     });
   }
-  if (item.status !== 'handled') {
+  if (!quiet && !done) {
     buttons.push({
       type: 'button' as const,
       action_id: REVIEW_ACTION_IDS.markHandled,

@@ -5,6 +5,7 @@ import type { HomeData } from '../../services/home';
 import { HOME_DRAFT_BLOCK_PREFIX, POST_ACTION_IDS } from '../ids';
 import { quoteOutside } from '../text';
 import { formatLocal, slackDate } from '../time';
+import { reviewItemBlocks } from './digest';
 import { feedbackRateLine, fmt1, hours, progressBar } from './metrics';
 import { planFillButtons, planWeekText } from './plan';
 
@@ -114,6 +115,12 @@ export function homeView(d: HomeData, problems: string[] = []): View {
           }`,
     ),
   );
+  // The newest open negatives, each with its review card's buttons (Draft reply, Assign to me, Mark handled).
+  for (const item of d.openNegatives ?? []) {
+    blocks.push(
+      ...reviewItemBlocks(item, { timezone: d.timezone, showNames: d.showNames ?? false, excerptChars: 200 }),
+    );
+  }
 
   if (d.week) {
     blocks.push({ type: 'divider' });

@@ -7,6 +7,8 @@ import type { SlackMessage } from './help';
 import { mrkdwnSections } from './sections';
 
 export interface AuditRow {
+  entity?: string;
+  entityId?: string;
   action: string;
   actor: string;
   at: Date;
@@ -51,6 +53,20 @@ export function describe(row: AuditRow): string {
       return `${who} asked to retry ${t}`;
     case 'mark_published':
       return `${who} marked ${t} as published after checking`;
+    case 'mark_replied':
+      return `${who} posted the copied reply and marked it replied`;
+    case 'phi_override': {
+      const reason = field(row.after, 'reason');
+      return `${who} overrode the PHI guard${typeof reason === 'string' ? `: “${fitText(reason, 200)}”` : ''}`;
+    }
+    case 'reply_drafted':
+      return `${who} drafted reply ${String(field(row.after, 'reply') ?? '')}`;
+    case 'assigned':
+      return `${who} assigned it to themselves`;
+    case 'handled':
+      return `${who} marked it handled`;
+    case 'replied':
+      return `the reply went out (by ${who})`;
     default:
       return `${who}: ${escapeMrkdwn(row.action)}`;
   }
@@ -68,6 +84,35 @@ export function auditMessage(post: PostView, rows: AuditRow[], timezone: string)
   blocks.push(...mrkdwnSections(lines.length > 0 ? lines : ['No history recorded.']));
   return {
     text: `History of post ${post.shortId} (now ${post.status.replace('_', ' ')}): ${rows.length} events`,
+    blocks: blocks.slice(0, 49),
+  };
+}
+
+/** `/smx audit <review id>`: the review's events and its replies' events, one timeline. */
+export function reviewAuditMessage(
+  review: { id: string; source: string; text: string; status: string },
+  rows: AuditRow[],
+  timezone: string,
+): SlackMessage {
+  const lines = rows.map((r) => {
+    const onReply = r.entity === 'post' ? `reply ${r.entityId}: ` : '';
+    return `• ${formatLocal(new Date(r.at), timezone)} — ${onReply}${describe(r)}`;
+  });
+  const blocks: KnownBlock[] = [
+    { type: 'header', text: { type: 'plain_text', text: 'History of a review' } },
+    {
+      type: 'context',
+      elements: [
+        {
+          type: 'mrkdwn',
+          text: `${escapeMrkdwn(review.source)} review \`${review.id}\` · now ${escapeMrkdwn(review.status)}`,
+        },
+      ],
+    },
+  ];
+  blocks.push(...mrkdwnSections(lines.length > 0 ? lines : ['No history recorded.']));
+  return {
+    text: `History of review ${review.id} (now ${review.status}): ${rows.length} events`,
     blocks: blocks.slice(0, 49),
   };
 }

@@ -13,7 +13,7 @@ import {
   safeLink,
   stars,
 } from '../../../../src/slack/blocks/digest';
-import { REVIEW_ACTION_IDS } from '../../../../src/slack/ids';
+import { REPLY_ACTION_IDS, REVIEW_ACTION_IDS } from '../../../../src/slack/ids';
 import { messageProblems } from '../../../fakes/block-kit';
 
 const TZ = 'Asia/Kolkata';
@@ -67,6 +67,7 @@ describe('review item blocks', () => {
       elements: Array<{ action_id: string; value: string }>;
     };
     expect(actions.elements.map((e) => [e.action_id, e.value])).toEqual([
+      [REPLY_ACTION_IDS.draft, String(it._id)],
       [REVIEW_ACTION_IDS.assign, String(it._id)],
       [REVIEW_ACTION_IDS.markHandled, String(it._id)],
     ]);
@@ -79,15 +80,24 @@ describe('review item blocks', () => {
     expect(s.length).toBeLessThan(2000);
   });
 
-  test('assigned keeps only Mark handled; handled has no buttons and says who', () => {
+  test('assigned keeps Draft reply and Mark handled; handled keeps only Draft reply and says who; replied has none', () => {
     const at = new Date('2026-11-24T03:42:00Z');
     const assigned = reviewItemBlocks(item({ status: 'assigned', assignedTo: 'U1', assignedAt: at }), opts);
     expect(texts(assigned)).toContain('Assigned to <@U1> · Tue 24 Nov, 09:12 IST');
     const acts = assigned.find((b) => b.type === 'actions') as { elements: Array<{ action_id: string }> };
-    expect(acts.elements.map((e) => e.action_id)).toEqual([REVIEW_ACTION_IDS.markHandled]);
+    expect(acts.elements.map((e) => e.action_id)).toEqual([
+      REPLY_ACTION_IDS.draft,
+      REVIEW_ACTION_IDS.markHandled,
+    ]);
     const handled = reviewItemBlocks(item({ status: 'handled', handledBy: 'U2', handledAt: at }), opts);
     expect(texts(handled)).toContain('Handled by <@U2> · Tue 24 Nov, 09:12 IST');
-    expect(handled.some((b) => b.type === 'actions')).toBe(false);
+    const handledActs = handled.find((b) => b.type === 'actions') as {
+      elements: Array<{ action_id: string }>;
+    };
+    expect(handledActs.elements.map((e) => e.action_id)).toEqual([REPLY_ACTION_IDS.draft]);
+    const replied = reviewItemBlocks(item({ status: 'replied', repliedBy: 'U3', repliedAt: at }), opts);
+    expect(texts(replied)).toContain('Replied by <@U3> · Tue 24 Nov, 09:12 IST');
+    expect(replied.some((b) => b.type === 'actions')).toBe(false);
   });
 
   test('replaceItemBlocks swaps only that item and keeps the rest in place', () => {
@@ -100,13 +110,13 @@ describe('review item blocks', () => {
     ];
     const updated = replaceItemBlocks(
       blocks,
-      { ...a, status: 'handled', handledBy: 'U9' },
+      { ...a, status: 'replied', repliedBy: 'U9' },
       opts,
     ) as unknown[];
     expect(updated).toHaveLength(blocks.length - 1);
     expect(updated[0]).toEqual(blocks[0]);
     expect(updated.slice(-3)).toEqual(blocks.slice(-3));
-    expect(texts(updated)).toContain('Handled by <@U9>');
+    expect(texts(updated)).toContain('Replied by <@U9>');
     expect(replaceItemBlocks(blocks, item(), opts)).toBeUndefined();
   });
 });
@@ -200,8 +210,18 @@ describe('pure parts of the services', () => {
       assignedAt: t2,
       handledBy: 'U2',
       handledAt: t1,
+      repliedBy: null,
+      repliedAt: null,
       firstActionAt: t1,
     });
+    const t0 = new Date('2026-11-24T02:00:00Z');
+    expect(
+      statusFromClaims(
+        { _id: 'a', owner: 'U1', claimedAt: t2 },
+        { _id: 'h', owner: 'U2', claimedAt: t1 },
+        { _id: 'r', owner: 'U3', claimedAt: t0 },
+      ),
+    ).toMatchObject({ status: 'replied', repliedBy: 'U3', repliedAt: t0, firstActionAt: t0 });
   });
 
   test('digest targets: facility channels get their facilities, the main channel the rest', () => {
