@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, type Receiver, SocketModeReceiver } from '@slack/bolt';
 import { registerListeners } from '../listeners';
 import type { SmxContext } from './context';
-import { logFailure } from './errors';
+import { logFailure, StartupError } from './errors';
 import { customRoutes } from './http';
 import { listenOn, routesServer } from './http/server';
 import { FATAL_AUTH_ERRORS, HealthMonitor } from './services/health';
@@ -24,11 +24,6 @@ export interface SmxApp {
   /** Checks the Slack tokens, then starts listening; resolves with the bound HTTP port (PORT=0 picks a free one). */
   start(): Promise<{ port: number | undefined }>;
   stop(): Promise<void>;
-}
-
-/** Start-up refused for a reason the operator must fix (a wrong token): main prints the message, no stack. */
-export class StartupError extends Error {
-  override name = 'StartupError';
 }
 
 function slackErrorCode(err: unknown): string | undefined {
