@@ -1,11 +1,18 @@
 # syntax=docker/dockerfile:1
-# Production image: compiled JavaScript and production dependencies only, run as a non-root user.
-# It expects MONGODB_URI (the embedded database is for laptops and tests, not containers).
+# Production image: compiled JavaScript, trimmed production dependencies, non-root user, data volume at /data.
+# With MONGODB_URI (recommended; see docker-compose.yml) smx uses that server. Without it, smx runs the embedded
+# FerretDB (SQLite) built in the first stage, with its files in the /data volume.
+
+FROM golang:1.22-bookworm AS ferretdb
+WORKDIR /src
+COPY scripts/ferretdb/ ./
+RUN CGO_ENABLED=0 go build -trimpath -o /out/smx-ferretdb .
 
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+# --ignore-scripts: no install script may download anything (mongodb-memory-server's would fetch a mongod).
+RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY listeners ./listeners
@@ -16,15 +23,25 @@ RUN npm run build
 FROM node:20-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund
+# Production dependencies only, without mongodb-memory-server (the image runs FerretDB or MONGODB_URI, never a
+# downloaded mongod) and without type declarations, source maps and docs.
+RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts \
+  && npm rm mongodb-memory-server --omit=dev --no-audit --no-fund --ignore-scripts \
+  && find node_modules \( -name '*.map' -o -name '*.d.ts' -o -name '*.d.mts' -o -name '*.d.cts' -o -name '*.md' \) \
+       -type f -delete
 
 FROM node:20-bookworm-slim
-ENV NODE_ENV=production PORT=3000
+ENV NODE_ENV=production PORT=3000 SMX_DATA_DIR=/data SMX_EMBEDDED_DB=ferretdb \
+    SMX_FERRETDB_BIN=/usr/local/bin/smx-ferretdb
 WORKDIR /app
+COPY --from=ferretdb /out/smx-ferretdb /usr/local/bin/smx-ferretdb
 COPY --from=deps /app/node_modules ./node_modules
+COPY --from=deps /app/package.json ./package.json
 COPY --from=build /app/dist ./dist
-COPY package.json ./
 COPY bin ./bin
+# The data volume must be writable by the non-root user (a named volume copies this ownership on first use).
+RUN mkdir -p /data && chown node:node /data
+VOLUME /data
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \

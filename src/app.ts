@@ -8,7 +8,7 @@ import {
 } from '@slack/bolt';
 import { registerListeners } from '../listeners';
 import type { SmxContext } from './context';
-import { logFailure } from './errors';
+import { logFailure, StartupError } from './errors';
 import { customRoutes } from './http';
 import { listenOn, routesServer } from './http/server';
 import { guardSlackRequest, SLACK_EVENTS_PATH } from './http/slack-guard';
@@ -40,11 +40,6 @@ export interface SmxApp {
   /** Checks the Slack tokens, then starts listening; resolves with the bound HTTP port (PORT=0 picks a free one). */
   start(): Promise<{ port: number | undefined }>;
   stop(): Promise<void>;
-}
-
-/** Start-up refused for a reason the operator must fix (a wrong token): main prints the message, no stack. */
-export class StartupError extends Error {
-  override name = 'StartupError';
 }
 
 function slackErrorCode(err: unknown): string | undefined {

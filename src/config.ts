@@ -183,6 +183,7 @@ const schema = z.object({
     (v) => v === undefined || (EMBEDDED_KINDS as readonly string[]).includes(v),
     `SMX_EMBEDDED_DB must be one of ${EMBEDDED_KINDS.join(', ')} (auto: mongod when it can be had, else FerretDB)`,
   ),
+  SMX_FERRETDB_BIN: optionalString,
   SMX_BIND_ADDRESS: optionalString.refine(
     (v) => v === undefined || isIP(v) !== 0 || v === 'localhost',
     'SMX_BIND_ADDRESS must be an IP address to listen on, e.g. SMX_BIND_ADDRESS=127.0.0.1 behind a reverse proxy (unset: all interfaces)',
@@ -438,6 +439,8 @@ export interface Config {
   dataDir: string;
   /** Which embedded database to run when MONGODB_URI is unset. */
   embeddedDb: EmbeddedDbChoice;
+  /** A prebuilt smx-ferretdb binary (the Docker image has one); unset = build it once with Go into ~/.cache/smx. */
+  ferretdbBin: string | undefined;
   timezone: string;
   /** How numeric dates such as `05/12` are read (SMX_DATE_ORDER, defaulting from the time zone). */
   dateOrder: DateOrder;
@@ -588,6 +591,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       mongodbUri: e.MONGODB_URI,
       dataDir: path.resolve(cwd, e.SMX_DATA_DIR ?? '.smx'),
       embeddedDb: (e.SMX_EMBEDDED_DB ?? 'auto') as EmbeddedDbChoice,
+      ferretdbBin: e.SMX_FERRETDB_BIN === undefined ? undefined : path.resolve(cwd, e.SMX_FERRETDB_BIN),
       timezone: e.SMX_TIMEZONE ?? 'UTC',
       dateOrder: e.SMX_DATE_ORDER ?? dateOrderForZone(e.SMX_TIMEZONE ?? 'UTC'),
       logLevel: (e.LOG_LEVEL ?? 'info') as LogLevel,

@@ -79,6 +79,11 @@ export function toUserFacing(err: unknown): { message: string; code: ErrorCode; 
   return { message: MESSAGES.internal(ref), code: 'INTERNAL', ref };
 }
 
+/** Start-up refused for a reason the operator must fix (a wrong token): main prints the message, no stack. */
+export class StartupError extends Error {
+  override name = 'StartupError';
+}
+
 /** Codes that mean the user asked for something smx refuses or cannot do: normal use, not a fault. */
 const USER_CODES: ReadonlySet<ErrorCode> = new Set([
   'BAD_INPUT',

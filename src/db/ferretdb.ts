@@ -81,11 +81,17 @@ export async function ensureFerretdbBinary(logger: Logger, binPath = ferretdbBin
   return binPath;
 }
 
-export interface RunningFerretdb {
+/** A database server process smx started: where it listens, and how to learn that it died. */
+export interface RunningServer {
   uri: string;
   address: string;
+  pid: number | undefined;
+  /** Called once if the server exits without `stop()` having been called (it crashed or was killed). */
+  onExit(cb: (code: number | null, signal: string | null) => void): void;
   stop(): Promise<void>;
 }
+
+export type RunningFerretdb = RunningServer;
 
 /** Starts FerretDB with its SQLite files in `dataDir`, on a free loopback port unless `listenAddr` names one. */
 export async function startFerretdb(
@@ -93,7 +99,7 @@ export async function startFerretdb(
   dataDir: string,
   logger: Logger,
   listenAddr = '127.0.0.1:0',
-): Promise<RunningFerretdb> {
+): Promise<RunningServer> {
   fs.mkdirSync(dataDir, { recursive: true });
   const args = ['--data-dir', dataDir, '--listen-addr', listenAddr, '--exit-with-stdin'];
   const child: ChildProcess = spawn(binPath, args, {
@@ -104,6 +110,10 @@ export async function startFerretdb(
     stderrLines.push(line);
     if (stderrLines.length > 50) stderrLines.shift();
     logger.debug({ line }, 'ferretdb');
+  });
+  let stopping = false;
+  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal }));
   });
   const address = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('FerretDB did not start within 30 s')), 30000);
@@ -118,7 +128,7 @@ export async function startFerretdb(
       clearTimeout(timer);
       reject(err);
     });
-    child.once('exit', (code) => {
+    void exited.then(({ code }) => {
       clearTimeout(timer);
       reject(new Error(`FerretDB exited with code ${code}: ${stderrLines.join('\n')}`));
     });
@@ -127,14 +137,20 @@ export async function startFerretdb(
   return {
     address,
     uri: `mongodb://${address}/?directConnection=true`,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        // The child was unref'd at start; waiting for its exit must keep the process alive, or a caller awaiting
-        // stop() (jest's global teardown, the import CLI) ends with code 0 before the promise settles.
-        child.ref();
-        child.kill('SIGTERM');
-      }),
+    pid: child.pid,
+    onExit(cb) {
+      void exited.then(({ code, signal }) => {
+        if (!stopping) cb(code, signal);
+      });
+    },
+    stop: async () => {
+      stopping = true;
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      // The child was unref'd at start; waiting for its exit must keep the process alive, or a caller awaiting
+      // stop() (jest's global teardown, the import CLI) ends with code 0 before the promise settles.
+      child.ref();
+      child.kill('SIGTERM');
+      await exited;
+    },
   };
 }

@@ -1,14 +1,13 @@
 /**
- * Connects mongoose to MONGODB_URI or, when unset, to an embedded database that keeps its data under the data dir:
- * mongodb-memory-server (a real mongod) where its binary can be had, else FerretDB on SQLite.
+ * Connects mongoose to MONGODB_URI or, when unset, to the embedded database of the data dir (embedded.ts): a real
+ * mongod (mongodb-memory-server) where its binary can be had, else FerretDB on SQLite; one server per data dir,
+ * supervised by the process that owns the dir.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import mongoose from 'mongoose';
 import { allModels } from '../../models';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
-import { ensureFerretdbBinary, startFerretdb } from './ferretdb';
+import { type EmbeddedKind, EmbeddedNode, reconnect } from './embedded';
 
 export type DatabaseKind = 'mongodb' | 'mongodb-memory-server' | 'ferretdb';
 
@@ -81,18 +80,6 @@ export async function connectUri(
   };
 }
 
-async function startMemoryServer(dataDir: string, logger: Logger) {
-  const { MongoBinary, MongoMemoryServer } = await import('mongodb-memory-server');
-  // Fetch (or find) the mongod binary first: where it cannot be downloaded this fails quietly and fast, whereas
-  // MongoMemoryServer.create would also print a stack trace of its own.
-  await MongoBinary.getPath();
-  const dbPath = path.join(dataDir, 'mongodb');
-  fs.mkdirSync(dbPath, { recursive: true });
-  const server = await MongoMemoryServer.create({ instance: { dbPath, storageEngine: 'wiredTiger' } });
-  logger.debug({ dbPath }, 'mongodb-memory-server started');
-  return { uri: server.getUri(), dbPath, stop: async () => void (await server.stop({ doCleanup: false })) };
-}
-
 export async function connectDatabase(config: Config, logger: Logger): Promise<Database> {
   if (config.mongodbUri) {
     const host = redactUri(config.mongodbUri);
@@ -100,96 +87,47 @@ export async function connectDatabase(config: Config, logger: Logger): Promise<D
     logger.info({ database: db.kind, location: db.location }, 'database: MongoDB at MONGODB_URI');
     return db;
   }
+  return connectEmbedded(config, logger);
+}
 
-  // A running smx (or import) may already serve the embedded database: share it rather than start a second server
-  // on the same files.
-  const shared = await joinRunningEmbedded(config.dataDir, logger);
-  if (shared) return shared;
+const LABEL: Record<EmbeddedKind, string> = {
+  ferretdb: 'embedded FerretDB (SQLite)',
+  'mongodb-memory-server': 'embedded MongoDB',
+};
 
+/** The embedded database of SMX_DATA_DIR: owned (started and supervised here) or joined (run by another process). */
+async function connectEmbedded(config: Config, logger: Logger): Promise<Database> {
+  const node = new EmbeddedNode(config, logger);
+  const uri = await node.begin();
+  const options = { ...CONNECT_OPTIONS, dbName: 'smx' };
   try {
-    const mms = await startMemoryServer(config.dataDir, logger);
-    const db = await connectUri(mms.uri, 'mongodb-memory-server', mms.dbPath, 'smx', async () => {
-      forgetEmbedded(config.dataDir);
-      await mms.stop();
-    });
-    announceEmbedded(config.dataDir, { kind: db.kind, uri: mms.uri, location: mms.dbPath });
-    logger.info(
-      { database: db.kind, location: db.location },
-      `database: embedded MongoDB, data in ${mms.dbPath}`,
-    );
-    return db;
+    await mongoose.connect(uri, options);
+    await initModels();
   } catch (err) {
-    logger.warn(
-      { err: (err as Error).message },
-      'embedded MongoDB (mongodb-memory-server) is not available here; falling back to FerretDB',
-    );
+    await mongoose.disconnect().catch(() => undefined);
+    await node.close();
+    throw err;
   }
-
-  const dataPath = path.join(config.dataDir, 'ferretdb');
-  const bin = await ensureFerretdbBinary(logger);
-  const ferret = await startFerretdb(bin, dataPath, logger);
-  const db = await connectUri(ferret.uri, 'ferretdb', dataPath, 'smx', async () => {
-    forgetEmbedded(config.dataDir);
-    await ferret.stop();
-  });
-  announceEmbedded(config.dataDir, { kind: db.kind, uri: ferret.uri, location: dataPath });
+  node.watch({ onUri: (next) => reconnect(next, options) });
   logger.info(
-    { database: db.kind, location: dataPath },
-    `database: embedded FerretDB (SQLite), data in ${dataPath}`,
+    { database: node.kind, role: node.role, location: node.location, why: node.why },
+    `database: ${LABEL[node.kind]}, data in ${node.location} — ${node.role === 'owner' ? 'started here' : 'shared'}, ${node.why}`,
   );
-  return db;
-}
-
-interface EmbeddedAnnouncement {
-  kind: DatabaseKind;
-  uri: string;
-  location: string;
-  pid?: number;
-}
-
-const announcementFile = (dataDir: string) => path.join(dataDir, 'embedded-server.json');
-
-function announceEmbedded(dataDir: string, a: EmbeddedAnnouncement): void {
-  fs.writeFileSync(announcementFile(dataDir), JSON.stringify({ ...a, pid: process.pid }));
-}
-
-function forgetEmbedded(dataDir: string): void {
-  try {
-    const a = JSON.parse(fs.readFileSync(announcementFile(dataDir), 'utf8')) as EmbeddedAnnouncement;
-    if (a.pid === process.pid) fs.rmSync(announcementFile(dataDir), { force: true });
-  } catch {
-    /* nothing announced */
-  }
-}
-
-function alive(pid: number | undefined): boolean {
-  if (pid === undefined) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function joinRunningEmbedded(dataDir: string, logger: Logger): Promise<Database | undefined> {
-  let a: EmbeddedAnnouncement;
-  try {
-    a = JSON.parse(fs.readFileSync(announcementFile(dataDir), 'utf8')) as EmbeddedAnnouncement;
-  } catch {
-    return undefined;
-  }
-  if (!alive(a.pid)) return undefined;
-  try {
-    const db = await connectUri(a.uri, a.kind, a.location, 'smx');
-    logger.info(
-      { database: db.kind, location: a.location, ownerPid: a.pid },
-      `database: the embedded ${a.kind} already run by process ${a.pid}, data in ${a.location}`,
-    );
-    return db;
-  } catch {
-    return undefined;
-  }
+  const connection = mongoose.connection;
+  return {
+    get kind() {
+      return node.kind;
+    },
+    get location() {
+      return node.location;
+    },
+    connection,
+    ping: (timeoutMs) => ping(connection, timeoutMs),
+    close: async () => {
+      await mongoose.disconnect();
+      await node.close();
+    },
+  };
 }
 
 /** The URI without credentials, for logs. */

@@ -2,10 +2,7 @@
  * PNG charts without a browser: a vega-lite spec is compiled to vega, rendered to SVG by a headless vega View and
  * rasterised by resvg with the system fonts. Each chart comes with alt text that states the finding.
  */
-import { Resvg } from '@resvg/resvg-js';
-import * as vega from 'vega';
 import type { TopLevelSpec } from 'vega-lite';
-import * as vl from 'vega-lite';
 import { targetLabel } from '../adapters/targets';
 import { fmt1 } from '../slack/blocks/metrics';
 import type { WeeklySeries } from './metrics';
@@ -20,6 +17,12 @@ export interface Chart {
 const FONT = 'DejaVu Sans';
 
 export async function renderPng(spec: TopLevelSpec): Promise<Buffer> {
+  // Loaded on first use: vega and vega-lite take about a second to load, which every start-up would pay otherwise.
+  const [{ Resvg }, vega, vl] = await Promise.all([
+    import('@resvg/resvg-js'),
+    import('vega'),
+    import('vega-lite'),
+  ]);
   const compiled = vl.compile({
     ...spec,
     config: {

@@ -181,7 +181,10 @@ describe('npx smx import', () => {
     expect(headerless.stderr).toContain('must name the columns and include external_id');
     expect(headerless.stderr).toContain('Nothing was imported.');
     expect(await Review.countDocuments({ source: 'other' })).toBe(0);
+  });
 
+  test('usage errors that never reach the file exit 2', async () => {
+    const name = db().connection.name;
     const unknownOption = await run(['import', 'mouthshut.csv', '--source', 'x', '--sauce', 'y'], name, dir);
     expect(unknownOption.code).toBe(2);
     expect(unknownOption.stderr).toContain("Unknown option '--sauce'");
