@@ -189,7 +189,11 @@ async function runPhiCheck(args: string[], io: Io, input: NodeJS.ReadableStream)
   const config = configResult.ok ? configResult.config : undefined;
   const mode = values.post ? 'post' : 'reply';
   // Loaded here, not at the top: the detector's word lists and NLP model would slow every other command's start.
-  const guard: PhiGuard = { ...(await import('./services/phi')), ...(await import('./services/phi-config')) };
+  // require, not import(): under tsx a dynamic import() takes Node's ESM resolver, which refuses the directory module.
+  const guard: PhiGuard = {
+    ...(require('./services/phi') as typeof import('./services/phi')),
+    ...(require('./services/phi-config') as typeof import('./services/phi-config')),
+  };
   const lines = readline.createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
   for await (const raw of lines) {
     const line = raw.replace(/\r$/, '');

@@ -13,12 +13,14 @@ async function main(): Promise<void> {
   const starting = connectDatabase(config, logger);
   starting.catch(() => undefined);
   await new Promise((resolve) => setImmediate(resolve));
-  const [{ createSmxApp }, { startJobs }, { warnAboutChannels }, { newOwnerId }] = await Promise.all([
-    import('./app'),
-    import('../jobs'),
-    import('./services/channel-check'),
-    import('./services/claims'),
-  ]);
+  // require, not import(): tsc turns import() into require for `npm start`, but under tsx's CommonJS hook
+  // (`node --require tsx/cjs`, used by tests) import() takes Node's ESM resolver, which cannot find extensionless
+  // TypeScript modules. The database child process is already starting while these load.
+  const { createSmxApp } = require('./app') as typeof import('./app');
+  const { startJobs } = require('../jobs') as typeof import('../jobs');
+  const { warnAboutChannels } =
+    require('./services/channel-check') as typeof import('./services/channel-check');
+  const { newOwnerId } = require('./services/claims') as typeof import('./services/claims');
   const db = await starting;
   const lifecycle = new Lifecycle();
   const smx = createSmxApp({

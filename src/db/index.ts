@@ -58,6 +58,24 @@ export async function initModels(): Promise<void> {
   }
 }
 
+/**
+ * The first connect gets a few tries: on a loaded host a server that has just started can miss the 2.5 s server
+ * selection window, which is kept short for later commands so they fail fast while the database is down.
+ */
+async function connectAtStart(uri: string, options: mongoose.ConnectOptions, tries = 4): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await mongoose.connect(uri, options);
+      return;
+    } catch (err) {
+      const selection = err instanceof Error && err.name === 'MongooseServerSelectionError';
+      if (!selection || attempt >= tries) throw err;
+      await mongoose.disconnect().catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+    }
+  }
+}
+
 export async function connectUri(
   uri: string,
   kind: DatabaseKind,
@@ -65,7 +83,7 @@ export async function connectUri(
   dbName?: string,
   onClose?: () => Promise<void>,
 ): Promise<Database> {
-  await mongoose.connect(uri, { ...CONNECT_OPTIONS, ...(dbName ? { dbName } : {}) });
+  await connectAtStart(uri, { ...CONNECT_OPTIONS, ...(dbName ? { dbName } : {}) });
   await initModels();
   const connection = mongoose.connection;
   return {

@@ -120,9 +120,11 @@ describeWithBrowser('the feedback page in a real browser (Chromium, phone size)'
     await page.locator('#text').pressSequentially('long wait at billing');
     await page.screenshot({ path: path.join(ARTIFACTS, 'feedback-page-filled.png'), fullPage: true });
     await Promise.all([
-      page.waitForURL(`**/f/${slug}`, { waitUntil: 'load' }),
+      // The form posts to its own URL, so waiting for the URL would not wait at all: wait for the POST's answer.
+      page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith(`/f/${slug}`)),
       page.tap('button[type="submit"]'),
     ]);
+    await page.waitForLoadState('load');
 
     expect(await page.textContent('h1')).toBe('Thank you!');
     const links = await page.$$eval('a.button', (as) => as.map((a) => a.getAttribute('href')));
