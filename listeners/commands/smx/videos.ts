@@ -12,7 +12,8 @@ export const videos: Subcommand = {
     const report = await auditRecentVideos(ctx);
     await respond({
       response_type: 'ephemeral',
-      ...videosMessage(report, ctx.config.timezone, ctx.config.posts.approvalsChannel !== undefined),
+      // No Fix button yet: the approve-and-apply flow (videos.update) is not wired on this version.
+      ...videosMessage(report, ctx.config.timezone, false),
     });
   },
 };

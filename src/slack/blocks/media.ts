@@ -57,7 +57,7 @@ export function videosMessage(r: VideosReport, timezone: string, canFix: boolean
         text: `${r.flagged.length} of ${r.checked} recent videos miss tags${more}. ${
           canFix
             ? '*Fix* drafts the corrected description and tags; it goes to the approval card like a post and is applied on YouTube once approved.'
-            : 'Fixes need SMX_APPROVALS_CHANNEL for the approval card.'
+            : 'Add the missing tags to these videos in YouTube Studio; smx checks them again on the next `/smx videos`.'
         }`,
       },
     ],
