@@ -1,8 +1,9 @@
 /**
- * `npx smx <command>`: command-line tools next to the Slack app: `import` and `phi-check`. Exit codes of `import`,
- * for scripts and cron: 0 the import ran (even if some rows were rejected), 1 the input could not be used (missing or
- * unreadable file, a CSV without the columns, bad configuration, no database), 2 a usage error (unknown command or
- * option, missing --source …).
+ * `npx smx <command>`: command-line tools next to the Slack app: `import` and `phi-check`. Exit codes, the same for
+ * every command (scripts and cron rely on them): 0 ok, 1 findings or failures (`import`: the input could not be used —
+ * missing or unreadable file, a CSV without the columns, bad configuration, no database — while rejected rows alone
+ * still exit 0; `phi-check`: at least one draft was flagged or a line could not be read), 2 a usage error (unknown
+ * command or option, missing --source …).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,7 +16,7 @@ import { connectDatabase } from './db';
 import { REDACT_PATHS } from './logger';
 import { COLUMNS, checkImportArgs, ImportInputError, ImportUsageError, importFile } from './services/import';
 
-export const EXIT = { ok: 0, input: 1, usage: 2 } as const;
+export const EXIT = { ok: 0, findings: 1, input: 1, usage: 2 } as const;
 
 export const USAGE = `Usage: npx smx import <file.csv|file.json> --source <name> [--facility <name>]
        npx smx phi-check [--json] < drafts.txt
@@ -31,7 +32,10 @@ phi-check reads one reply draft per line on stdin and prints one JSON object per
   {"text": …, "unsafe": true|false, "findings": [{"kind", "match", "why"}]}
   --json      each input line is {"text": …, "reviewer": …} (the reviewer's name as given on the review)
   --post      check as a post draft instead of a reply
-SMX_PATIENT_RELATIONS_CONTACT and the facility names are allowed, as in Slack.`;
+SMX_PATIENT_RELATIONS_CONTACT and the facility names are allowed, as in Slack.
+
+Exit codes (every command): 0 ok, 1 findings or failures (phi-check: a draft was flagged or a line unreadable;
+import: the file could not be used — rejected rows alone exit 0), 2 usage error.`;
 
 /** Only files bigger than this get a progress bar (and only on a terminal). */
 const PROGRESS_MIN_BYTES = 256 * 1024;
@@ -147,7 +151,7 @@ function phiLine(
   json: boolean,
   mode: 'reply' | 'post',
   config: Config | undefined,
-): string {
+): { json: string; flagged: boolean } {
   let text = line;
   let reviewer: string | null = null;
   if (json) {
@@ -159,7 +163,10 @@ function phiLine(
     }
     const o = parsed as { text?: unknown; reviewer?: unknown } | undefined;
     if (typeof o?.text !== 'string') {
-      return JSON.stringify({ text: line, error: 'not a JSON object with a "text" string' });
+      return {
+        json: JSON.stringify({ text: line, error: 'not a JSON object with a "text" string' }),
+        flagged: true,
+      };
     }
     text = o.text;
     reviewer = typeof o.reviewer === 'string' ? o.reviewer : null;
@@ -167,11 +174,14 @@ function phiLine(
   const result = config
     ? guard.checkDraft(config, text, mode, reviewer)
     : guard.checkPhi(text, { mode, reviewer });
-  return JSON.stringify({
-    text,
-    unsafe: result.unsafe,
-    findings: result.findings.map(({ kind, match, why }) => ({ kind, match, why })),
-  });
+  return {
+    json: JSON.stringify({
+      text,
+      unsafe: result.unsafe,
+      findings: result.findings.map(({ kind, match, why }) => ({ kind, match, why })),
+    }),
+    flagged: result.unsafe,
+  };
 }
 
 async function runPhiCheck(args: string[], io: Io, input: NodeJS.ReadableStream): Promise<number> {
@@ -183,7 +193,7 @@ async function runPhiCheck(args: string[], io: Io, input: NodeJS.ReadableStream)
     }));
   } catch (err) {
     io.err(`smx phi-check: ${(err as Error).message}\n\n${USAGE}\n`);
-    return 1;
+    return EXIT.usage;
   }
   const configResult = readToolConfig();
   const config = configResult.ok ? configResult.config : undefined;
@@ -195,12 +205,15 @@ async function runPhiCheck(args: string[], io: Io, input: NodeJS.ReadableStream)
     ...(require('./services/phi-config') as typeof import('./services/phi-config')),
   };
   const lines = readline.createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+  let findings = false;
   for await (const raw of lines) {
     const line = raw.replace(/\r$/, '');
     if (line.trim() === '') continue;
-    io.out(`${phiLine(guard, line, values.json === true, mode, config)}\n`);
+    const result = phiLine(guard, line, values.json === true, mode, config);
+    findings ||= result.flagged;
+    io.out(`${result.json}\n`);
   }
-  return 0;
+  return findings ? EXIT.findings : EXIT.ok;
 }
 
 /** Runs a command line (without `node smx`); resolves with the exit code. */

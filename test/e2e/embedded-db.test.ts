@@ -15,10 +15,10 @@ import { connectUri, type Database } from '../../src/db';
 import { readAnnouncement } from '../../src/db/embedded';
 import { readLock } from '../../src/db/lock';
 import { FAKE_BOT_TOKEN, FakeSlack } from '../fakes/slack';
+import { runSmx } from '../support/cli';
 
 const ROOT = path.join(__dirname, '..', '..');
 const MAIN = path.join(ROOT, 'src', 'main.ts');
-const BIN = path.join(ROOT, 'bin', 'smx.js');
 const RECOVERY_LIMIT_MS = 30000;
 
 interface Smx {
@@ -127,29 +127,8 @@ function exited(child: ChildProcess): Promise<void> {
   });
 }
 
-function runImport(
-  args: string[],
-  dataDir: string,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: root,
-      env: baseEnv(dataDir),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    started.push(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const runImport = (args: string[], dataDir: string) =>
+  runSmx(args, { cwd: root, env: baseEnv(dataDir), onSpawn: (c) => started.push(c) });
 
 beforeAll(async () => {
   slack = await new FakeSlack().start();

@@ -1,28 +1,8 @@
 /** Runs `npx smx phi-check` for real (bin/smx.js as a child process), drafts on stdin, JSON lines on stdout. */
-import { spawn } from 'node:child_process';
-import path from 'node:path';
+import { runSmx } from '../support/cli';
 
-const BIN = path.join(__dirname, '..', '..', 'bin', 'smx.js');
-
-function run(args: string[], stdin: string, env: Record<string, string> = {}) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'phi-check', ...args], {
-      env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
-}
+const run = (args: string[], stdin: string, env: Record<string, string> = {}) =>
+  runSmx(['phi-check', ...args], { stdin, env });
 
 const lines = (s: string) =>
   s
@@ -31,13 +11,13 @@ const lines = (s: string) =>
     .map((l) => JSON.parse(l) as { text: string; unsafe?: boolean; findings?: unknown[]; error?: string });
 
 describe('npx smx phi-check', () => {
-  test('one JSON object per draft line, exit 0; the configured contact is never flagged', async () => {
+  test('one JSON object per draft line, exit 1 when a draft is flagged; the configured contact is never flagged', async () => {
     const r = await run(
       [],
       'Sorry about your knee surgery, Priya\n\nThank you for your feedback. Please call +91 80 4000 1234.\n',
       { SMX_PATIENT_RELATIONS_CONTACT: '+91 80 4000 1234, care@cityhospital.example' },
     );
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(1);
     const out = lines(r.stdout);
     expect(out).toEqual([
       {
@@ -57,7 +37,7 @@ describe('npx smx phi-check', () => {
       ['--json'],
       `${JSON.stringify({ text: 'Thanks a lot, hank!', reviewer: '@healthy_hank' })}\nnot json\n${JSON.stringify({ text: 'Thank you for the five stars.' })}\n`,
     );
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(1);
     const out = lines(r.stdout);
     expect(out[0]).toEqual({
       text: 'Thanks a lot, hank!',
@@ -66,5 +46,16 @@ describe('npx smx phi-check', () => {
     });
     expect(out[1]).toEqual({ text: 'not json', error: expect.stringContaining('JSON') });
     expect(out[2]).toEqual({ text: 'Thank you for the five stars.', unsafe: false, findings: [] });
+  }, 30_000);
+
+  test('exit 0 when every draft is safe, 2 on a usage error (as import)', async () => {
+    const safe = await run([], 'Thank you for the five stars.\nWe are glad the visit went well.\n');
+    expect(safe.code).toBe(0);
+    expect(lines(safe.stdout).map((l) => l.unsafe)).toEqual([false, false]);
+    const usage = await run(['--jsn'], 'Thank you.\n');
+    expect(usage.code).toBe(2);
+    expect(usage.stdout).toBe('');
+    expect(usage.stderr).toContain("Unknown option '--jsn'");
+    expect(usage.stderr).toContain('Usage: npx smx');
   }, 30_000);
 });

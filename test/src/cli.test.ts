@@ -1,13 +1,11 @@
 /** Runs `smx import` for real, as a child process (bin/smx.js), against this test file's database. */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Review } from '../../models/review';
 import { SourceState } from '../../models/source-state';
+import { runSmx } from '../support/cli';
 import { testDbUri, useTestDatabase } from '../support/db';
-
-const BIN = path.join(__dirname, '..', '..', 'bin', 'smx.js');
 
 function uriFor(dbName: string): string {
   const u = new URL(testDbUri());
@@ -15,29 +13,8 @@ function uriFor(dbName: string): string {
   return u.toString();
 }
 
-function run(
-  args: string[],
-  dbName: string,
-  cwd: string,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd,
-      env: { PATH: process.env.PATH ?? '', MONGODB_URI: uriFor(dbName), SMX_TIMEZONE: 'Asia/Kolkata' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const run = (args: string[], dbName: string, cwd: string) =>
+  runSmx(args, { cwd, env: { MONGODB_URI: uriFor(dbName), SMX_TIMEZONE: 'Asia/Kolkata' } });
 
 const MALFORMED = [
   'external_id,rating,text,author,url,posted_at,facility',
