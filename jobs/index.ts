@@ -8,6 +8,7 @@ import { ingestJob } from './ingest';
 import { planNudgeJob } from './plan-nudge';
 import { publishJob } from './publish';
 import { reportJob } from './report';
+import { slackOutboxJob } from './slack-outbox';
 import { snapshotJob } from './snapshot';
 import type { Job, JobDeps } from './types';
 
@@ -20,6 +21,7 @@ export const jobs: readonly Job[] = [
   reportJob,
   planNudgeJob,
   expireRequestsJob,
+  slackOutboxJob,
 ];
 
 /**

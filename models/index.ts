@@ -17,6 +17,7 @@ import { ReplyOrigin } from './reply-origin';
 import { ReplyTemplate } from './reply-template';
 import { Review } from './review';
 import { SeenRequest } from './seen-request';
+import { SlackOutbox } from './slack-outbox';
 import { SourceState } from './source-state';
 import { TagGuideline } from './tag-guideline';
 import { Visit } from './visit';
@@ -40,6 +41,7 @@ export {
   ReplyTemplate,
   Review,
   SeenRequest,
+  SlackOutbox,
   SourceState,
   TagGuideline,
   Visit,
@@ -67,4 +69,5 @@ export const allModels = [
   CampaignResponse,
   ReplyTemplate,
   ReplyOrigin,
+  SlackOutbox,
 ] as const;

@@ -18,17 +18,16 @@ import type { SmxContext } from '../context';
 import { formatDuration } from '../duration';
 import { publishResultMessage } from '../slack/blocks/approval-card';
 import { staleMessage } from '../slack/blocks/post-choices';
-import { withSlackRetry } from '../slack/calls';
 import { escapeMrkdwn, truncate } from '../slack/text';
 import { formatLocal, localDay, localWeek } from '../slack/time';
 import { audit } from './audit';
 import { getClaim, isDuplicateKey, releaseClaim, tryClaim } from './claims';
 import { announceInOrder, decide } from './decisions';
-import { Notifier } from './notify';
 import { POST_KIND } from './post-decisions';
 import { type PostView, type TargetResult, toView } from './post-view';
-import { POST_MESSAGES, publishKey, refreshCard, tellUser } from './posts';
+import { POST_MESSAGES, publishKey, refreshCard } from './posts';
 import { reviewReplied } from './replies';
+import { enqueueSlack, type OutboxItem } from './slack-outbox';
 
 export { publishKey };
 
@@ -38,14 +37,10 @@ export { publishKey };
  */
 export const STALE_CLAIM_MS = 15 * 60_000;
 export const PUBLISH_TIMEOUT_MS = 30_000;
-/** How long a tick waits, in all, for its Slack notifications before the next post's turn can come. */
-export const NOTIFY_WAIT_MS = 5_000;
 
 export interface PublishOptions {
   retry?: typeof DEFAULT_RETRY;
   timeoutMs?: number;
-  /** Overrides NOTIFY_WAIT_MS (tests). */
-  notifyWaitMs?: number;
   limit?: number;
 }
 
@@ -94,24 +89,55 @@ function findAnyTarget(name: string): PublishTarget | undefined {
 
 const anyLabel = (name: string) => findAnyTarget(name)?.label ?? targetLabel(name);
 
+/**
+ * Hands Slack notifications to the outbox (slack-outbox.ts): stored at once, sent in the background and retried,
+ * so a hung or failing Slack never holds up or fails a publish — the outcome is already stored.
+ */
+async function notifyLater(ctx: SmxContext, client: WebClient, items: OutboxItem[]): Promise<void> {
+  for (const item of items) {
+    await enqueueSlack(ctx, client, item).catch((err: unknown) =>
+      ctx.logger.error(
+        { err, postId: item.post.shortId, notification: item.label },
+        'Slack notification could not be queued',
+      ),
+    );
+  }
+}
+
+/** The outcome in the card's thread, and a DM to the author when it is a problem. */
 function threadReply(
-  notify: Notifier,
+  ctx: SmxContext,
   client: WebClient,
   post: PostView,
   target: string,
   outcome: ClaimNote,
-): void {
-  if (!post.cardChannel || !post.cardTs) return;
-  const msg = publishResultMessage(post, target, anyLabel(target), outcome);
-  const { cardChannel, cardTs } = post;
-  // The outcome is stored and on the card; a lost or slow thread reply must not hold up or fail a publish.
-  notify.send('publish result thread reply', { postId: post.shortId, target }, () =>
-    client.chat.postMessage({ channel: cardChannel, thread_ts: cardTs, text: msg.text, blocks: msg.blocks }),
-  );
-  if (outcome.status === 'published') return;
-  notify.send('publish problem DM to the author', { postId: post.shortId, target }, () =>
-    tellUser(client, post.authorId, AUTHOR_PROBLEM(post, targetLabel(target), outcome)),
-  );
+): Promise<void> {
+  const items: OutboxItem[] = [];
+  const key = `${post.id}:${target}:${outcome.status}:${ctx.now().getTime()}`;
+  if (post.cardChannel && post.cardTs) {
+    const msg = publishResultMessage(post, target, anyLabel(target), outcome);
+    items.push({
+      what: 'message',
+      post,
+      key,
+      label: 'publish result thread reply',
+      channel: post.cardChannel,
+      threadTs: post.cardTs,
+      text: msg.text,
+      blocks: msg.blocks,
+    });
+  }
+  if (outcome.status !== 'published') {
+    items.push({
+      what: 'dm',
+      post,
+      key,
+      label: 'publish problem DM to the author',
+      user: post.authorId,
+      text: AUTHOR_PROBLEM(post, targetLabel(target), outcome),
+    });
+  }
+  return notifyLater(ctx, client, items);
 }
 
 export async function recordResult(
@@ -171,6 +197,8 @@ export async function settleStatus(
   client: WebClient,
   postId: string,
   before?: PostView,
+  /** The publisher's tick: the card update goes through the outbox instead of being awaited. */
+  opts: { viaOutbox?: boolean } = {},
 ): Promise<PostView | undefined> {
   const doc = await Post.findById(postId);
   if (!doc) return undefined;
@@ -207,13 +235,24 @@ export async function settleStatus(
     if (!r.won) return toView((await Post.findById(postId)) ?? doc);
     const won = r.doc ? toView(r.doc) : undefined;
     return announceInOrder(POST_KIND, post.id, post.version, async () =>
-      refreshed(ctx, client, won ?? toView((await Post.findById(postId)) ?? doc)),
+      refreshed(ctx, client, won ?? toView((await Post.findById(postId)) ?? doc), opts),
     );
   }
-  return refreshed(ctx, client, toView((await Post.findById(postId)) ?? doc));
+  return refreshed(ctx, client, toView((await Post.findById(postId)) ?? doc), opts);
 }
 
-async function refreshed(ctx: SmxContext, client: WebClient, updated: PostView): Promise<PostView> {
+async function refreshed(
+  ctx: SmxContext,
+  client: WebClient,
+  updated: PostView,
+  opts: { viaOutbox?: boolean },
+): Promise<PostView> {
+  if (opts.viaOutbox) {
+    // Rendered from the stored post when it is sent, so it can only ever show this state or a newer one.
+    if (updated.cardChannel && updated.cardTs)
+      await notifyLater(ctx, client, [{ what: 'card', post: updated, label: 'approval card update' }]);
+    return updated;
+  }
   await refreshCard(ctx, client, updated).catch((err: unknown) =>
     ctx.logger.error({ err, postId: updated.shortId }, 'approval card could not be updated after publishing'),
   );
@@ -227,7 +266,6 @@ async function publishTarget(
   targetName: string,
   opts: PublishOptions,
   summary: PublishSummary,
-  notify: Notifier,
 ): Promise<void> {
   const key = publishKey(post.id, targetName);
   const log = ctx.logger.child({ postId: post.shortId, target: targetName });
@@ -267,7 +305,7 @@ async function publishTarget(
       at: now,
       after: { target: targetName, ...outcome },
     });
-    threadReply(notify, client, post, targetName, outcome);
+    await threadReply(ctx, client, post, targetName, outcome);
     summary.needsCheck++;
     log.warn({ claimOwner: claim.owner }, 'stale publish claim: needs a person to check');
     return;
@@ -345,18 +383,10 @@ async function publishTarget(
       );
     // Still sending when a shutdown's grace runs out: say so now, rather than leave a silent claim behind.
     const abandoned = () =>
-      finish(
-        ctx,
-        client,
-        current,
-        targetName,
-        key,
-        {
-          status: 'needs_check',
-          error: `smx was stopped at ${formatLocal(ctx.now(), ctx.config.timezone)} while sending this to ${targetLabel(targetName)}, before ${targetLabel(targetName)} answered`,
-        },
-        notify,
-      );
+      finish(ctx, client, current, targetName, key, {
+        status: 'needs_check',
+        error: `smx was stopped at ${formatLocal(ctx.now(), ctx.config.timezone)} while sending this to ${targetLabel(targetName)}, before ${targetLabel(targetName)} answered`,
+      });
     const published = ctx.lifecycle ? await ctx.lifecycle.guard(abandoned, send) : await send();
     outcome = { status: 'published', externalId: published.externalId, url: published.url };
     summary.published++;
@@ -367,7 +397,7 @@ async function publishTarget(
     else summary.needsCheck++;
     log.warn({ kind: e.kind, error: e.message }, 'publish did not succeed');
   }
-  await finish(ctx, client, current, targetName, key, outcome, notify);
+  await finish(ctx, client, current, targetName, key, outcome);
 }
 
 /** Records a publish outcome on the post and the claim, in the audit and in the card's thread. */
@@ -378,7 +408,6 @@ async function finish(
   targetName: string,
   key: string,
   outcome: ClaimNote,
-  notify: Notifier,
 ): Promise<void> {
   await recordResult(ctx, post, targetName, outcome, client);
   await noteOutcome(key, ctx.instanceId, outcome);
@@ -390,7 +419,7 @@ async function finish(
     at: ctx.now(),
     after: { target: targetName, ...outcome },
   });
-  threadReply(notify, client, post, targetName, outcome);
+  await threadReply(ctx, client, post, targetName, outcome);
   ctx.logger.info(
     { postId: post.shortId, target: targetName, status: outcome.status, externalId: outcome.externalId },
     'publish outcome',
@@ -404,7 +433,6 @@ export async function publishDue(
   opts: PublishOptions = {},
 ): Promise<PublishSummary> {
   const summary: PublishSummary = { published: 0, failed: 0, needsCheck: 0, skipped: 0 };
-  const notify = new Notifier(ctx.logger.child({ job: 'publish' }));
   const due = await Post.find({
     status: { $in: ['approved', 'publishing'] },
     scheduledAt: { $lte: ctx.now() },
@@ -424,11 +452,10 @@ export async function publishDue(
       if (post.results[t] || ctx.lifecycle?.stopping) continue;
       // Copy reply: a person posts it and presses Mark as replied; there is nothing to call.
       if (findReplyTarget(t)?.manual) continue;
-      await publishTarget(ctx, client, post, t, opts, summary, notify);
+      await publishTarget(ctx, client, post, t, opts, summary);
     }
-    await settleStatus(ctx, client, post.id, post);
+    await settleStatus(ctx, client, post.id, post, { viaOutbox: true });
   }
-  await notify.settle(opts.notifyWaitMs ?? NOTIFY_WAIT_MS);
   return summary;
 }
 
@@ -460,24 +487,30 @@ async function noticeStale(ctx: SmxContext, client: WebClient, post: PostView): 
     { postId: post.shortId, scheduledAt: post.scheduledAt },
     'approved post is overdue: waiting for a choice',
   );
-  const tell = async (what: string, send: () => Promise<unknown>) =>
-    send().catch((err: unknown) =>
-      ctx.logger.error({ err, postId: post.shortId, what }, 'stale notice not sent'),
-    );
+  const items: OutboxItem[] = [];
+  const key = `stale:${post.id}:${post.version}`;
   if (post.cardChannel && post.cardTs) {
-    const { cardChannel: channel, cardTs: thread_ts } = post;
-    await tell('thread', () =>
-      withSlackRetry(() =>
-        client.chat.postMessage({ channel, thread_ts, text: msg.text, blocks: msg.blocks }),
-      ),
-    );
-  }
-  for (const user of new Set([post.authorId, post.approvedBy].filter((u): u is string => Boolean(u)))) {
-    await tell('dm', async () => {
-      const open = await withSlackRetry(() => client.conversations.open({ users: user }));
-      const channel = open.channel?.id;
-      if (channel)
-        await withSlackRetry(() => client.chat.postMessage({ channel, text: msg.text, blocks: msg.blocks }));
+    items.push({
+      what: 'message',
+      post,
+      key,
+      label: 'stale post thread reply',
+      channel: post.cardChannel,
+      threadTs: post.cardTs,
+      text: msg.text,
+      blocks: msg.blocks,
     });
   }
+  for (const user of new Set([post.authorId, post.approvedBy].filter((u): u is string => Boolean(u)))) {
+    items.push({
+      what: 'dm',
+      post,
+      key: `${key}:${user}`,
+      label: 'stale post DM',
+      user,
+      text: msg.text,
+      blocks: msg.blocks,
+    });
+  }
+  await notifyLater(ctx, client, items);
 }

@@ -12,11 +12,10 @@ import { Post } from '../../models/post';
 import { type DecisionWinner, describeDecision } from '../../src/services/decisions';
 import { POST_MESSAGES } from '../../src/services/post-messages';
 import { createPost } from '../../src/services/posts';
-import { publishDue } from '../../src/services/publisher';
 import { POST_ACTION_IDS, POST_BLOCK_IDS, POST_CALLBACK_IDS, POST_INPUT_IDS } from '../../src/slack/ids';
 import { FakeSlack } from '../fakes/slack';
 import { FakeX } from '../fakes/x';
-import { startTestApp, type TestApp, visibleText } from '../support/app';
+import { publishTick, startTestApp, type TestApp, visibleText } from '../support/app';
 import { useTestDatabase } from '../support/db';
 
 const AUTHOR = 'U0STAFF';
@@ -249,8 +248,8 @@ describe('decision races: two instances, one database, conflicting clicks at onc
     clock = new Date(DUE.getTime() + 30 * 60_000);
     try {
       await Promise.all([
-        publishDue(a.ctx, a.smx.app.client, { limit: 1000 }),
-        publishDue(b.ctx, b.smx.app.client, { limit: 1000 }),
+        publishTick(a.ctx, a.smx.app.client, { limit: 1000 }),
+        publishTick(b.ctx, b.smx.app.client, { limit: 1000 }),
       ]);
     } finally {
       clock = NOW;

@@ -8,12 +8,11 @@ import { Post } from '../../models/post';
 import { TagGuideline } from '../../models/tag-guideline';
 import { ROLE_MESSAGES } from '../../src/services/approvers';
 import { POST_MESSAGES } from '../../src/services/post-messages';
-import { publishDue } from '../../src/services/publisher';
 import { channelProblem } from '../../src/slack/calls';
 import { POST_ACTION_IDS, POST_BLOCK_IDS, POST_CALLBACK_IDS, POST_INPUT_IDS } from '../../src/slack/ids';
 import { FakeSlack } from '../fakes/slack';
 import { FakeX } from '../fakes/x';
-import { startTestApp, type TestApp, visibleText } from '../support/app';
+import { publishTick, startTestApp, type TestApp, visibleText } from '../support/app';
 import { useTestDatabase } from '../support/db';
 
 const AUTHOR = 'U0STAFF';
@@ -181,7 +180,7 @@ describe('decision rules: roles, four-eyes, truthful answers, late and stale app
     expect(JSON.stringify(asked.bodies)).toContain(POST_ACTION_IDS.approveNow);
     expect((await stored(id)).status).toBe('pending_approval');
     // Nothing goes out on its own.
-    await publishDue(t.ctx, t.smx.app.client);
+    await publishTick(t.ctx, t.smx.app.client);
     expect(x.tweets.some((tw) => tw.text === 'Late approval probe #CityHospital')).toBe(false);
 
     const now = await click(POST_ACTION_IDS.approveNow, `${id}:1`, BOSS);
@@ -189,7 +188,7 @@ describe('decision rules: roles, four-eyes, truthful answers, late and stale app
     const p = await stored(id);
     expect(p.status).toBe('approved');
     expect(p.scheduledAt.getTime()).toBe(clock.getTime());
-    await publishDue(t.ctx, t.smx.app.client);
+    await publishTick(t.ctx, t.smx.app.client);
     expect(x.tweets.filter((tw) => tw.text === 'Late approval probe #CityHospital').length).toBe(1);
   });
 
@@ -199,8 +198,8 @@ describe('decision rules: roles, four-eyes, truthful answers, late and stale app
     expect((await stored(id)).status).toBe('approved');
     // smx was down: it is now 3 hours past the post's time.
     clock = new Date(DUE.getTime() + 3 * 3600_000);
-    await publishDue(t.ctx, t.smx.app.client);
-    await publishDue(t.ctx, t.smx.app.client);
+    await publishTick(t.ctx, t.smx.app.client);
+    await publishTick(t.ctx, t.smx.app.client);
     expect(x.tweets.some((tw) => tw.text === 'Stale probe #CityHospital')).toBe(false);
     const card = await stored(id);
     const thread = slack.channelMessages(CHANNEL).filter((m) => m.thread_ts === card.cardTs);
@@ -216,7 +215,7 @@ describe('decision rules: roles, four-eyes, truthful answers, late and stale app
     );
     const chosen = await click(POST_ACTION_IDS.publishNow, `${id}:1`, AUTHOR);
     expect(chosen.text).toContain(`Post *${id}* goes out within a minute`);
-    await publishDue(t.ctx, t.smx.app.client);
+    await publishTick(t.ctx, t.smx.app.client);
     expect(x.tweets.filter((tw) => tw.text === 'Stale probe #CityHospital').length).toBe(1);
     expect((await stored(id)).status).toBe('published');
   });

@@ -5,6 +5,7 @@
  */
 import { publishJob } from '../../jobs/publish';
 import { Post } from '../../models/post';
+import { outboxSettled } from '../../src/services/slack-outbox';
 import { POST_ACTION_IDS } from '../../src/slack/ids';
 import { FakeGraph } from '../fakes/graph';
 import { FakeSlack } from '../fakes/slack';
@@ -84,6 +85,7 @@ describe('first week: what people read about their posts', () => {
       },
     });
     await publishJob.run({ ctx: t.ctx, client: t.smx.app.client });
+    await outboxSettled(15_000);
 
     const post = await Post.findOne({ shortId }).lean();
     expect(post?.results).toMatchObject({ x: { status: 'published' }, facebook: { status: 'failed' } });

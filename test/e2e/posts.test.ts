@@ -9,12 +9,13 @@ import { Post } from '../../models/post';
 import { Publication } from '../../models/publication';
 import { newOwnerId } from '../../src/services/claims';
 import { POST_MESSAGES } from '../../src/services/posts';
-import { publishDue, publishKey, STALE_CLAIM_MS } from '../../src/services/publisher';
+import { publishKey, STALE_CLAIM_MS } from '../../src/services/publisher';
+import { outboxSettled } from '../../src/services/slack-outbox';
 import { POST_ACTION_IDS, POST_BLOCK_IDS, POST_CALLBACK_IDS, POST_INPUT_IDS } from '../../src/slack/ids';
 import { FakeGraph } from '../fakes/graph';
 import { FakeSlack, type StoredMessage } from '../fakes/slack';
 import { FakeX } from '../fakes/x';
-import { startTestApp, type TestApp, visibleText } from '../support/app';
+import { publishTick, startTestApp, type TestApp, visibleText } from '../support/app';
 import { useTestDatabase } from '../support/db';
 
 const AUTHOR = 'U0STAFF';
@@ -57,7 +58,8 @@ describe('posts: schedule, approve, publish exactly once', () => {
     await graph.close();
   });
 
-  const tick = () => publishJob.run({ ctx: t.ctx, client: t.smx.app.client });
+  const tick = () =>
+    publishJob.run({ ctx: t.ctx, client: t.smx.app.client }).then(() => outboxSettled(15_000));
 
   async function schedule(text: string, user = AUTHOR): Promise<{ id: string; reply: string }> {
     const { responses } = await t.command(`schedule ${text}`, { user });
@@ -411,7 +413,7 @@ describe('posts: schedule, approve, publish exactly once', () => {
     });
     const before = x.tweets.filter((tw) => tw.text.startsWith('Two publishers')).length;
     const other = { ...t.ctx, instanceId: newOwnerId('second-instance') };
-    await Promise.all([publishDue(t.ctx, t.smx.app.client), publishDue(other, t.smx.app.client)]);
+    await Promise.all([publishTick(t.ctx, t.smx.app.client), publishTick(other, t.smx.app.client)]);
     expect(x.tweets.filter((tw) => tw.text.startsWith('Two publishers')).length).toBe(before + 1);
     expect((await stored(id)).status).toBe('published');
     expect(thread(id).filter((m) => m.text.includes('Published')).length).toBe(1);
@@ -596,12 +598,12 @@ describe('posts: schedule, approve, publish exactly once', () => {
       return { status: 201, body: { data: { id: '8888', text: req.fields.text } } };
     });
     const calls = x.callsTo('POST', '^/2/tweets$').length;
-    await publishDue(t.ctx, t.smx.app.client, { timeoutMs: 200 });
+    await publishTick(t.ctx, t.smx.app.client, { timeoutMs: 200 });
     expect(x.callsTo('POST', '^/2/tweets$').length).toBe(calls + 1);
     const p = await stored(id);
     expect(p.status).toBe('needs_check');
     expect(thread(id).at(-1)?.text).toContain("I don't know whether");
-    await publishDue(t.ctx, t.smx.app.client, { timeoutMs: 200 });
+    await publishTick(t.ctx, t.smx.app.client, { timeoutMs: 200 });
     expect(x.callsTo('POST', '^/2/tweets$').length).toBe(calls + 1);
     // Restore the normal fake behaviour for later tests.
     x.route('POST', '/2/tweets', (req) => {

@@ -12,6 +12,7 @@ import { Publication } from '../../models/publication';
 import { Review } from '../../models/review';
 import { publishKey, STALE_CLAIM_MS } from '../../src/services/publisher';
 import { TEMPLATE_MESSAGES } from '../../src/services/reply-templates';
+import { outboxSettled } from '../../src/services/slack-outbox';
 import {
   POST_ACTION_IDS,
   POST_BLOCK_IDS,
@@ -71,7 +72,8 @@ describe('replies to reviews', () => {
     await Promise.all([slack.close(), google.close(), graph.close(), x.close()]);
   });
 
-  const tick = () => publishJob.run({ ctx: t.ctx, client: t.smx.app.client });
+  const tick = () =>
+    publishJob.run({ ctx: t.ctx, client: t.smx.app.client }).then(() => outboxSettled(15_000));
 
   async function click(
     actionId: string,

@@ -4,13 +4,17 @@
  * in an answer to the author instead of silence. Real app over HTTP, fake Slack that hangs, real database.
  */
 import { runBounded } from '../../jobs';
+import { slackOutboxJob } from '../../jobs/slack-outbox';
 import type { Job } from '../../jobs/types';
 import { Post } from '../../models/post';
+import { SlackOutbox } from '../../models/slack-outbox';
 import { publishDue } from '../../src/services/publisher';
+import { deliverDueOutbox, outboxSettled } from '../../src/services/slack-outbox';
 import { POST_ACTION_IDS } from '../../src/slack/ids';
+import { waitFor } from '../fakes/http';
 import { FakeSlack } from '../fakes/slack';
 import { FakeX } from '../fakes/x';
-import { startTestApp, type TestApp, visibleText } from '../support/app';
+import { startTestApp, type TestApp, testContext, visibleText } from '../support/app';
 import { useTestDatabase } from '../support/db';
 
 const CHANNEL = 'C0APPROVALS';
@@ -49,29 +53,118 @@ describe('Slack hanging never stalls the work', () => {
     return id;
   }
 
-  test('with Slack hanging on thread replies, three approved posts still publish on time', async () => {
+  async function dbIds(shortIds: string[]): Promise<string[]> {
+    const docs = await Post.find({ shortId: { $in: shortIds } }).lean();
+    return docs.map((d) => String(d._id));
+  }
+
+  const cardOf = (shortId: string) =>
+    slack.channelMessages(CHANNEL).find((m) => !m.thread_ts && m.text.includes(`Post ${shortId} `));
+  const threadRepliesOf = (shortId: string) =>
+    slack
+      .channelMessages(CHANNEL)
+      .filter((m) => m.thread_ts !== undefined && m.thread_ts === cardOf(shortId)?.ts);
+
+  test('with Slack hanging on card updates and thread replies, three posts approved for the same minute all publish in that tick; the cards catch up once Slack answers', async () => {
     const ids = [
       await approvedPost('Blood drive on Friday #CityHospital'),
       await approvedPost('Flu shots all week #CityHospital'),
       await approvedPost('New MRI wing opens #CityHospital'),
     ];
+    slack.hang('chat.update');
     slack.hang('chat.postMessage', (args) => args.thread_ts !== undefined);
+    const hungBefore = slack.hung;
     const tweetsBefore = x.tweets.length;
 
-    const summary = await publishDue(t.ctx, t.smx.app.client, { notifyWaitMs: 200 });
+    // The Web API client would wait 60 s per hung call: the tick ends long before, since it never waits on Slack.
+    const summary = await publishDue(t.ctx, t.smx.app.client);
 
     expect(summary.published).toBe(3);
     expect(x.tweets.length).toBe(tweetsBefore + 3);
     for (const id of ids) expect((await Post.findOne({ shortId: id }).lean())?.status).toBe('published');
-    // The notifications were attempted and are still hanging: the tick did not wait for them.
-    expect(slack.hung).toBeGreaterThanOrEqual(3);
+    // Every notification is stored, none delivered yet, and each is hanging in Slack right now.
+    const postIds = await dbIds(ids);
+    const queued = await SlackOutbox.find({ postId: { $in: postIds } }).lean();
+    expect(queued.filter((e) => e.what === 'card')).toHaveLength(3);
+    expect(queued.filter((e) => e.what === 'message')).toHaveLength(3);
+    expect(queued.every((e) => e.deliveredAt === null)).toBe(true);
+    await waitFor('six hung Slack calls', () => (slack.hung >= hungBefore + 6 ? true : undefined));
+    for (const id of ids) expect(JSON.stringify(cardOf(id)?.blocks)).not.toContain('Published');
 
-    // Slack recovers: the notifications that were in flight arrive.
+    // Slack recovers: the notifications in flight arrive, and the outbox records them delivered.
     slack.release();
-    const card = slack
-      .channelMessages(CHANNEL)
-      .find((m) => !m.thread_ts && m.text.includes(`Post ${ids[0]} `));
-    await slack.waitForCall('chat.postMessage', (c) => c.args.thread_ts === card?.ts);
+    expect(await outboxSettled(20_000)).toBe(0);
+    const after = await SlackOutbox.find({ postId: { $in: postIds } }).lean();
+    expect(after.every((e) => e.deliveredAt !== null)).toBe(true);
+    for (const id of ids) {
+      expect(JSON.stringify(cardOf(id)?.blocks)).toContain(':tada: Published');
+      expect(threadRepliesOf(id).map((m) => m.text)).toEqual([
+        expect.stringContaining(`Published ${id} on X`),
+      ]);
+    }
+  });
+
+  test('notifications Slack refused are re-sent by the outbox job after a restart, once', async () => {
+    const id = await approvedPost('Health camp on Sunday #CityHospital');
+    slack.failNext('chat.update', { error: 'internal_error' });
+    slack.failNext('chat.postMessage', { error: 'fatal_error' });
+
+    expect((await publishDue(t.ctx, t.smx.app.client)).published).toBe(1);
+    expect(await outboxSettled(20_000)).toBe(0);
+    const [postId] = await dbIds([id]);
+    const failed = await SlackOutbox.find({ postId }).lean();
+    expect(failed.map((e) => [e.what, e.attempts, e.lastError, e.deliveredAt])).toEqual(
+      expect.arrayContaining([
+        ['card', 1, 'internal_error', null],
+        ['message', 1, 'fatal_error', null],
+      ]),
+    );
+    expect(JSON.stringify(cardOf(id)?.blocks)).not.toContain('Published');
+    expect(threadRepliesOf(id)).toHaveLength(0);
+
+    // Before its backoff has passed nothing is re-sent; a new instance ten minutes later (a restart) re-sends both.
+    const early = await deliverDueOutbox(t.ctx, t.smx.app.client);
+    expect(early.delivered).toBe(0);
+    const restarted = testContext(db(), slack, {
+      env: { ...x.env(), SMX_APPROVALS_CHANNEL: CHANNEL, SMX_APPROVERS: APPROVER },
+      now: () => new Date(Date.now() + 10 * 60_000),
+    });
+    await slackOutboxJob.run({ ctx: restarted, client: t.smx.app.client });
+    expect(JSON.stringify(cardOf(id)?.blocks)).toContain(':tada: Published');
+    expect(threadRepliesOf(id).map((m) => m.text)).toEqual([expect.stringContaining(`Published ${id} on X`)]);
+    const delivered = await SlackOutbox.find({ postId }).lean();
+    expect(delivered.every((e) => e.deliveredAt !== null && e.attempts === 2)).toBe(true);
+
+    // Run again (another instance, the next minute): nothing is sent twice.
+    await slackOutboxJob.run({ ctx: restarted, client: t.smx.app.client });
+    expect(threadRepliesOf(id)).toHaveLength(1);
+  });
+
+  test('a notification whose sender stopped mid-call is taken over by another instance once its lease passed', async () => {
+    const id = await approvedPost('Yoga class on Monday #CityHospital');
+    let first = true;
+    // Only the first thread reply hangs (its sender is as good as dead); the take-over's call is answered.
+    slack.hang('chat.postMessage', (args) => {
+      if (args.thread_ts === undefined || !first) return false;
+      first = false;
+      return true;
+    });
+    const hungBefore = slack.hung;
+    expect((await publishDue(t.ctx, t.smx.app.client)).published).toBe(1);
+    await waitFor('the hung thread reply', () => (slack.hung > hungBefore ? true : undefined));
+    const [postId] = await dbIds([id]);
+
+    const other = testContext(db(), slack, {
+      env: { ...x.env(), SMX_APPROVALS_CHANNEL: CHANNEL, SMX_APPROVERS: APPROVER },
+      now: () => new Date(Date.now() + 5 * 60_000),
+    });
+    // First pass: the attempt in flight is past its lease, so it counts as failed; second pass: re-sent.
+    await slackOutboxJob.run({ ctx: other, client: t.smx.app.client });
+    await slackOutboxJob.run({ ctx: other, client: t.smx.app.client });
+    const thread = await SlackOutbox.findOne({ postId, what: 'message' }).lean();
+    expect(thread?.attempts).toBe(2);
+    expect(thread?.deliveredAt).not.toBeNull();
+    expect(threadRepliesOf(id).map((m) => m.text)).toEqual([expect.stringContaining(`Published ${id} on X`)]);
   });
 
   test('a job run is bounded: a hung run cannot hold the next tick', async () => {

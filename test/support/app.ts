@@ -2,12 +2,15 @@
  * Starts the real smx app in HTTP mode against the fake Slack and the test database, and drives it the way Slack
  * does: signed slash commands, block_actions and view_submission payloads over HTTP.
  */
+import type { WebClient } from '@slack/web-api';
 import pino from 'pino';
 import { createSmxApp, type SmxApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import type { SmxContext } from '../../src/context';
 import type { Database } from '../../src/db';
 import { newOwnerId } from '../../src/services/claims';
+import { publishDue } from '../../src/services/publisher';
+import { outboxSettled } from '../../src/services/slack-outbox';
 import { FAKE_BOT_TOKEN, FAKE_TEAM, FakeSlack, type ResponseUrlPost } from '../fakes/slack';
 import { slackSignature, TEST_SIGNING_SECRET } from './signing';
 
@@ -288,4 +291,18 @@ export function visibleText(body: Record<string, unknown> | undefined): string {
   if (typeof body.text === 'string') out.push(body.text);
   walk(body.blocks);
   return out.join('\n');
+}
+
+/**
+ * One publisher tick, then a wait (bounded) for the Slack notifications it queued (card update, thread reply, DMs),
+ * which the outbox sends in the background — so a test can read the card right after.
+ */
+export async function publishTick(
+  ctx: SmxContext,
+  client: WebClient,
+  opts?: Parameters<typeof publishDue>[2],
+): Promise<Awaited<ReturnType<typeof publishDue>>> {
+  const summary = await publishDue(ctx, client, opts);
+  await outboxSettled(15_000);
+  return summary;
 }
