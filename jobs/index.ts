@@ -65,7 +65,10 @@ export async function catchUpMissedRuns(
   const ran: string[] = [];
   for (const job of list) {
     if (!job.catchUp) continue;
-    const due = lastScheduledRun(job.schedule(ctx.config), ctx.config.timezone, ctx.now(), job.catchUp);
+    const due =
+      job.catchUp === 'start'
+        ? ctx.now()
+        : lastScheduledRun(job.schedule(ctx.config), ctx.config.timezone, ctx.now(), job.catchUp);
     if (!due) continue;
     const log = ctx.logger.child({ job: job.name, due });
     try {

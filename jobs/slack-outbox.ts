@@ -9,6 +9,8 @@ export const slackOutboxJob: Job = {
   name: 'slack-outbox',
   schedule: () => '* * * * *',
   budgetMs: 50_000,
+  // What the previous process queued and did not deliver goes out at once, not a minute later.
+  catchUp: 'start',
   async run({ ctx, client }) {
     const counts = await deliverDueOutbox(ctx, client);
     if (counts.delivered + counts.retry + counts.gave_up > 0) {

@@ -14,9 +14,10 @@ export interface Job {
   run(deps: JobDeps): Promise<void>;
   /**
    * Runs once at start-up when its scheduled time passed earlier today ('day') or this ISO week ('week') — a
-   * digest or report missed while smx was down. The job's own exactly-once claim keeps it to one post.
+   * digest or report missed while smx was down. The job's own exactly-once claim keeps it to one post. 'start':
+   * runs once at every start-up (work left over by the previous process).
    */
-  catchUp?: 'day' | 'week';
+  catchUp?: 'day' | 'week' | 'start';
   /** How long a run may hold the next tick back (default DEFAULT_RUN_BUDGET_MS in jobs/index.ts). */
   budgetMs?: number;
 }

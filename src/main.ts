@@ -21,6 +21,7 @@ async function main(): Promise<void> {
   const { warnAboutChannels } =
     require('./services/channel-check') as typeof import('./services/channel-check');
   const { newOwnerId } = require('./services/claims') as typeof import('./services/claims');
+  const { outboxSettled } = require('./services/slack-outbox') as typeof import('./services/slack-outbox');
   const db = await starting;
   const lifecycle = new Lifecycle();
   const smx = createSmxApp({
@@ -51,6 +52,9 @@ async function main(): Promise<void> {
       const abandoned = await lifecycle.abandon();
       logger.warn({ abandoned }, 'grace period over: in-flight work recorded as interrupted');
     }
+    // The Slack notifications just queued (a publish result, an interrupted publish) get a moment to go out; what
+    // does not is stored and sent by the next start.
+    await outboxSettled(OUTBOX_FLUSH_MS);
     await db.close().catch((err: unknown) => logger.error({ err }, 'database did not close cleanly'));
     logger.info({ signal, ms: Date.now() - started, finished }, 'smx stopped');
     process.exit(0);
@@ -58,6 +62,9 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
 }
+
+/** How long a stopping smx waits for queued Slack notifications after its work is done or abandoned. */
+const OUTBOX_FLUSH_MS = 3_000;
 
 main().catch((err: unknown) => {
   const message = err instanceof Error ? err.message : String(err);
