@@ -53,7 +53,11 @@ async function ping(connection: mongoose.Connection, timeoutMs = 2000): Promise<
 /** Creates every collection's indexes and waits for them, so an unsupported index fails start-up loudly. */
 export async function initModels(): Promise<void> {
   for (const model of allModels) {
-    await model.init();
+    // mongoose starts each model's init() when the model is compiled, and keeps its first outcome. A first connect
+    // that needed another try (connectAtStart) can leave it failed ("Cannot read properties of undefined (reading
+    // 'createCollection')", seen on a loaded host) although the database is up now. createIndexes() below does the
+    // same work again (the collection and every index) and fails loudly if anything is really wrong.
+    await model.init().catch(() => undefined);
     await model.createIndexes();
   }
 }
