@@ -14,6 +14,7 @@ import { listenOn, routesServer } from './http/server';
 import { guardSlackRequest, SLACK_EVENTS_PATH } from './http/slack-guard';
 import { FATAL_AUTH_ERRORS, HealthMonitor } from './services/health';
 import { boltLogger } from './slack/bolt-logger';
+import { boundedFetch, RESPOND_TIMEOUT_MS } from './slack/respond';
 
 export interface SmxAppOptions {
   /** Hold the HTTP answer until the listener finishes (tests); production acks first. */
@@ -24,6 +25,8 @@ export interface SmxAppOptions {
   socketReconnectMs?: number;
   /** Per-attempt timeout of Slack Web API calls (tests shorten it); default SLACK_TIMEOUT_MS. */
   slackTimeoutMs?: number;
+  /** Timeout of respond() (response_url posts) and other calls outside the Web API; default RESPOND_TIMEOUT_MS. */
+  respondTimeoutMs?: number;
 }
 
 /**
@@ -56,6 +59,11 @@ export function createSmxApp(ctx: SmxContext, options: SmxAppOptions = {}): SmxA
   const routes = customRoutes(ctx);
   const clientOptions = {
     ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
+    // Bolt's respond() uses this fetch too, with no timeout of its own.
+    fetch: boundedFetch(
+      config.slack.apiUrl ?? 'https://slack.com/api/',
+      options.respondTimeoutMs ?? RESPOND_TIMEOUT_MS,
+    ),
     timeout: options.slackTimeoutMs ?? SLACK_TIMEOUT_MS,
     retryConfig:
       options.slackRetries === undefined

@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { SmxContext } from '../../src/context';
 import { logFailure } from '../../src/errors';
+import { reliableRespond } from '../../src/slack/respond';
 import { codeOutside, unescapeSlack } from '../../src/slack/text';
 import { renderHelp } from './smx/help';
 import { findSubcommand } from './smx/index';
@@ -22,12 +23,19 @@ export const smxCommand =
   async ({
     command,
     ack,
-    respond,
+    respond: boltRespond,
     client,
   }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
     await ack();
     const { name, args } = splitCommandText(command.text ?? '');
     const log = ctx.logger.child({ command: 'smx', subcommand: name || 'help', user: command.user_id });
+    // A response_url that fails or hangs: the answer comes as an ephemeral message (or DM) instead.
+    const respond = reliableRespond(
+      boltRespond,
+      client,
+      { user: command.user_id, channel: command.channel_id },
+      log,
+    );
     try {
       if (name === '') {
         await respond({ response_type: 'ephemeral', ...renderHelp(ctx.config) });

@@ -8,6 +8,7 @@ import type { KnownBlock } from '@slack/types';
 import type { SmxContext } from '../context';
 import { logFailure } from '../errors';
 import { publishHome } from './home';
+import { reliableRespond } from './respond';
 
 export type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
 /** Answers the clicker: a text, optionally with blocks (e.g. a follow-up question with a button). */
@@ -19,11 +20,23 @@ export function clickedInHome(body: BlockButtonAction): boolean {
 }
 
 /** A private answer to whoever clicked, on the surface they clicked on. */
-export function replyTo({ body, respond, client }: ButtonArgs): Reply {
+export function replyTo({ body, respond, client, logger }: ButtonArgs): Reply {
   return async (text, blocks) => {
     const extra = blocks ? { blocks } : {};
     if (body.response_url && respond) {
-      await respond({ response_type: 'ephemeral', replace_original: false, text, ...extra });
+      // A response_url that fails or hangs: the same answer as an ephemeral message (or DM) instead.
+      const where = { user: body.user.id, channel: body.channel?.id };
+      await reliableRespond(
+        respond,
+        client,
+        where,
+        logger,
+      )({
+        response_type: 'ephemeral',
+        replace_original: false,
+        text,
+        ...extra,
+      });
     } else if (body.channel?.id) {
       await client.chat.postEphemeral({ channel: body.channel.id, user: body.user.id, text, ...extra });
     } else {

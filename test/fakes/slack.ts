@@ -97,6 +97,7 @@ export class FakeSlack {
   private held: Array<() => void> = [];
   /** Calls that were left hanging (never answered, until release()). */
   hung = 0;
+  private respondHangs = false;
   private tsCounter = 1_700_000_000;
   private idCounter = 0;
   private server: FakeServer | undefined;
@@ -138,9 +139,15 @@ export class FakeSlack {
     this.hangs.push({ method, when });
   }
 
+  /** Leaves every response_url post unanswered (the connection stays open) until release(). */
+  hangResponses(): void {
+    this.respondHangs = true;
+  }
+
   /** Stops hanging and answers every held call normally. */
   release(): void {
     this.hangs = [];
+    this.respondHangs = false;
     const held = this.held;
     this.held = [];
     for (const answer of held) answer();
@@ -194,6 +201,14 @@ export class FakeSlack {
       if (problems.length > 0) {
         this.violations.push({ method: 'response_url', problems });
         res.writeHead(400).end('invalid_blocks');
+        return;
+      }
+      if (this.respondHangs) {
+        this.hung++;
+        // Held, then dropped unanswered on release(): the sender has long given up by then.
+        this.held.push(() => {
+          if (!res.writableEnded && !res.destroyed) res.destroy();
+        });
         return;
       }
       this.responses.push({ id, body, at: Date.now() });

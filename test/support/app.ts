@@ -91,6 +91,8 @@ export interface StartOptions {
   slack?: FakeSlack;
   /** Per-attempt Slack Web API timeout (the app's default is 10 s). */
   slackTimeoutMs?: number;
+  /** Timeout of response_url posts (the app's default is 10 s). */
+  respondTimeoutMs?: number;
 }
 
 export function testEnv(slack: FakeSlack, env: Record<string, string> = {}): Record<string, string> {
@@ -129,6 +131,7 @@ export async function startTestApp(opts: StartOptions): Promise<TestApp> {
     processBeforeResponse: true,
     slackRetries: 0,
     ...(opts.slackTimeoutMs === undefined ? {} : { slackTimeoutMs: opts.slackTimeoutMs }),
+    ...(opts.respondTimeoutMs === undefined ? {} : { respondTimeoutMs: opts.respondTimeoutMs }),
   });
   const { port } = await smx.start();
   const url = `http://127.0.0.1:${port}`;
