@@ -4,6 +4,7 @@ import { createTask, parse as parseCron, type ScheduledTask, schedule } from 'no
 import type { SmxContext } from '../src/context';
 import { digestJob } from './digest';
 import { expireRequestsJob } from './expire-requests';
+import { forgetDecisionsJob } from './forget-decisions';
 import { ingestJob } from './ingest';
 import { planNudgeJob } from './plan-nudge';
 import { publishJob } from './publish';
@@ -22,6 +23,7 @@ export const jobs: readonly Job[] = [
   planNudgeJob,
   expireRequestsJob,
   slackOutboxJob,
+  forgetDecisionsJob,
 ];
 
 /**

@@ -20,6 +20,21 @@ const optionalString = z
   .transform((v) => (v === '' ? undefined : v))
   .optional();
 
+/** A whole number in [min, max] (days, seconds …), `fallback` when unset. */
+function wholeNumber(name: string, fallback: number, min: number, max: number, unit: string) {
+  return optionalString.transform((v, ctx) => {
+    const n = Number(v ?? String(fallback));
+    if (!Number.isInteger(n) || n < min || n > max) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `${name} must be a whole number of ${unit} from ${min} to ${max}, e.g. ${name}=${fallback}`,
+      });
+      return z.NEVER;
+    }
+    return n;
+  });
+}
+
 const bool = (name: string, dflt: boolean) =>
   z
     .string()
@@ -261,18 +276,7 @@ const schema = z.object({
     }
   }),
   SMX_DIGEST_SHOW_NAMES: bool('SMX_DIGEST_SHOW_NAMES', false),
-  SMX_DIGEST_BACKFILL_DAYS: optionalString.transform((v, ctx) => {
-    const n = Number(v ?? '7');
-    if (!Number.isInteger(n) || n < 1 || n > 365) {
-      ctx.addIssue({
-        code: 'custom',
-        message:
-          'SMX_DIGEST_BACKFILL_DAYS must be a whole number of days from 1 to 365, e.g. SMX_DIGEST_BACKFILL_DAYS=7',
-      });
-      return z.NEVER;
-    }
-    return n;
-  }),
+  SMX_DIGEST_BACKFILL_DAYS: wholeNumber('SMX_DIGEST_BACKFILL_DAYS', 7, 1, 365, 'days'),
   SMX_PATIENT_RELATIONS_CONTACT: optionalString,
 
   // Posts (issue: scheduling, approval, publishing)
@@ -291,18 +295,8 @@ const schema = z.object({
     }
     return ms;
   }),
-  SMX_SHUTDOWN_GRACE_SECONDS: optionalString.transform((v, ctx) => {
-    const n = Number(v ?? '25');
-    if (!Number.isInteger(n) || n < 1 || n > 600) {
-      ctx.addIssue({
-        code: 'custom',
-        message:
-          'SMX_SHUTDOWN_GRACE_SECONDS must be a whole number of seconds from 1 to 600, e.g. SMX_SHUTDOWN_GRACE_SECONDS=25',
-      });
-      return z.NEVER;
-    }
-    return n;
-  }),
+  SMX_DECISION_RETENTION_DAYS: wholeNumber('SMX_DECISION_RETENTION_DAYS', 90, 7, 3650, 'days'),
+  SMX_SHUTDOWN_GRACE_SECONDS: wholeNumber('SMX_SHUTDOWN_GRACE_SECONDS', 25, 1, 600, 'seconds'),
 
   // YouTube and Flickr (issue 12)
   YOUTUBE_CLIENT_ID: optionalString,
@@ -469,6 +463,8 @@ export interface Config {
     publishCron: string;
     /** An approved post more overdue than this is never published without a person choosing to. */
     staleAfterMs: number;
+    /** Decision records of settled posts older than this many days are removed (services/decision-retention.ts). */
+    decisionRetentionDays: number;
   };
   metrics: {
     snapshotCron: string;
@@ -660,6 +656,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
         allowSelfApproval: e.SMX_ALLOW_SELF_APPROVAL,
         publishCron: e.SMX_PUBLISH_CRON,
         staleAfterMs: e.SMX_STALE_AFTER,
+        decisionRetentionDays: e.SMX_DECISION_RETENTION_DAYS,
       },
       metrics: {
         snapshotCron: e.SMX_SNAPSHOT_CRON,

@@ -4,6 +4,7 @@
  * did what ("<@U…> cancelled this post a moment ago; nothing was changed"). An edit makes a new revision; an approval
  * approves the revision it was clicked on, and never by the person who last changed the text (four-eyes).
  */
+
 import type { WebClient } from '@slack/web-api';
 import { Post } from '../../models/post';
 import type { SmxContext } from '../context';
@@ -14,6 +15,7 @@ import { formatLocal } from '../slack/time';
 import { isApprover } from './approvers';
 import { audit } from './audit';
 import { getClaim, noteClaim, releaseClaim, tryClaim } from './claims';
+import { SETTLED_STATUSES } from './decision-retention';
 import { announceInOrder, type DecisionWinner, decide, describeDecision, lastDecision } from './decisions';
 import { describeFindings } from './phi';
 import { POST_MESSAGES } from './post-messages';
@@ -46,6 +48,9 @@ async function staleReason(
   if (p.revision === revision && wanted.includes(p.status)) return undefined;
   const last = await lastDecision(POST_KIND, p.id, p.version);
   const desc = last ? describePostDecision(ctx, last) : undefined;
+  // Settled long ago: its decision records may have been removed (decision-retention.ts); its state still tells.
+  if (!last && (SETTLED_STATUSES as readonly string[]).includes(p.status))
+    return POST_MESSAGES.settled(p.shortId, p.status);
   if (p.revision !== revision) return desc ? POST_MESSAGES.outdatedBy(desc) : POST_MESSAGES.outdated;
   return desc ? POST_MESSAGES.handled(desc) : POST_MESSAGES.alreadyHandled('someone else');
 }

@@ -30,6 +30,9 @@ export const POST_MESSAGES = {
   /** A click that lost to, or came after, another decision: `decision` names who did what. */
   handled: (decision: string) => `${decision}; nothing was changed.`,
   alreadyHandled: (who: string) => `This was already handled by ${who}. Nothing was changed.`,
+  /** A click on a card of a post settled so long ago that its decision records were removed. */
+  settled: (id: string, status: string) =>
+    `Post ${id} was ${status} long ago; this card is out of date. Nothing was changed.`,
   outdated: 'This card is out of date: the post was edited since. Use the updated card. Nothing was changed.',
   outdatedBy: (decision: string) =>
     `${decision}, so this card is out of date — use the updated card. Nothing was changed.`,
