@@ -1,141 +1,36 @@
 /**
- * `npm run bench:metrics`: /smx metrics over 100k reviews and 5k posts, with the time and the number of database
- * round trips per figure set (driver command monitoring), next to a same-process baseline over 10k reviews.
- * Starts its own FerretDB (SQLite, temp dir) unless MONGODB_URI is set.
+ * `npm run bench:metrics`: /smx metrics over 100k reviews and 5k posts against 1k reviews and 50 posts in the same
+ * run: median time of REPEATS runs and database round trips per figure set (driver command monitoring), the ratio,
+ * the time the old path's archive aggregation takes at each size ("before"), and a check that the figures equal a
+ * full recomputation over the archive. The archive is seeded straight into the database (as data from before the
+ * roll-ups) and the repair job builds the roll-ups, timed. Starts its own FerretDB (SQLite, temp dir) unless
+ * MONGODB_URI is set.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DateTime } from 'luxon';
 import mongoose from 'mongoose';
 import pino from 'pino';
-import { AudienceSnapshot } from '../models/audience-snapshot';
-import { Post } from '../models/post';
-import { Publication } from '../models/publication';
 import { Review } from '../models/review';
-import { Visit } from '../models/visit';
 import { loadConfig } from '../src/config';
 import type { SmxContext } from '../src/context';
 import { CONNECT_OPTIONS, initModels } from '../src/db';
 import { ensureFerretdbBinary, type RunningFerretdb, startFerretdb } from '../src/db/ferretdb';
-import { computeMetrics, type PeriodKind, weeklySeries } from '../src/services/metrics';
-import { localDay, localWeek } from '../src/slack/time';
+import {
+  computeMetrics,
+  median,
+  type PeriodKind,
+  resolvePeriods,
+  weeklySeries,
+} from '../src/services/metrics';
+import { repairRollups } from '../src/services/rollup-repair';
+import { metricDay } from '../src/services/rollups';
+import { NOW, seed, TZ } from './seed';
 
-const TZ = 'Asia/Kolkata';
-const NOW = new Date('2026-11-24T12:00:00Z');
-const DAYS = 200;
-const SOURCES = ['google', 'facebook', 'x', 'feedback', 'practo'];
-const FACILITIES = [null, 'City Hospital', 'North Clinic'];
-const BATCH = 5000;
+const REPEATS = Number(process.env.SMX_BENCH_REPEATS ?? 5);
 
 const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn' });
 let commands = 0;
-
-/** Deterministic pseudo-random numbers, so every run seeds the same data. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-
-async function insertBatches(model: mongoose.Model<never>, docs: () => Generator<Record<string, unknown>>) {
-  let batch: Record<string, unknown>[] = [];
-  for (const d of docs()) {
-    batch.push(d);
-    if (batch.length === BATCH) {
-      await model.collection.insertMany(batch, { ordered: false });
-      batch = [];
-    }
-  }
-  if (batch.length > 0) await model.collection.insertMany(batch, { ordered: false });
-}
-
-async function seed(fromReview: number, reviews: number, fromPost: number, posts: number): Promise<void> {
-  const rand = rng(reviews);
-  const end = DateTime.fromJSDate(NOW, { zone: TZ });
-  await insertBatches(Review as never, function* () {
-    for (let i = fromReview; i < reviews; i++) {
-      const ingestedAt = end.minus({ minutes: Math.floor(rand() * DAYS * 24 * 60) }).toJSDate();
-      const negative = rand() < 0.2;
-      const acted = negative && rand() < 0.8;
-      const source = SOURCES[Math.floor(rand() * SOURCES.length)] as string;
-      yield {
-        source,
-        externalId: `b${i}`,
-        facility: FACILITIES[Math.floor(rand() * FACILITIES.length)] ?? null,
-        rating:
-          source === 'feedback' ? null : negative ? 1 + Math.floor(rand() * 2) : 3 + Math.floor(rand() * 3),
-        text: 'benchmark review',
-        authorName: null,
-        postedAt: ingestedAt,
-        ingestedAt,
-        localDay: localDay(ingestedAt, TZ),
-        localWeek: localWeek(ingestedAt, TZ),
-        sentiment: negative ? 'negative' : 'positive',
-        sentimentScore: negative ? -2 : 2,
-        status: acted ? 'handled' : 'new',
-        firstActionAt: acted ? new Date(ingestedAt.getTime() + rand() * 72 * 3600_000) : null,
-      };
-    }
-  });
-  await insertBatches(Post as never, function* () {
-    for (let i = fromPost; i < posts; i++) {
-      const submittedAt = end.minus({ minutes: Math.floor(rand() * DAYS * 24 * 60) }).toJSDate();
-      const waiting = i % 50 === 0;
-      yield {
-        shortId: `B${i}`,
-        text: 'benchmark post',
-        targets: ['facebook', 'x'],
-        scheduledAt: submittedAt,
-        status: waiting ? 'pending_approval' : 'published',
-        authorId: 'U0AUTHOR',
-        submittedAt,
-        approvedAt: waiting ? null : new Date(submittedAt.getTime() + rand() * 24 * 3600_000),
-      };
-    }
-  });
-  await insertBatches(Publication as never, function* () {
-    for (let i = fromPost; i < posts; i++) {
-      const publishedAt = end.minus({ minutes: Math.floor(rand() * DAYS * 24 * 60) }).toJSDate();
-      yield {
-        postId: `B${i}`,
-        target: i % 3 === 0 ? 'facebook' : 'x',
-        externalId: `e${i}`,
-        publishedAt,
-        localDay: localDay(publishedAt, TZ),
-        localWeek: localWeek(publishedAt, TZ),
-      };
-    }
-  });
-  if (fromReview > 0) return;
-  const months = new Set<string>();
-  for (let d = 0; d <= DAYS + 120; d++) months.add(end.minus({ days: d }).toFormat('yyyy-MM'));
-  await Visit.collection.insertMany(
-    [...months].map((month) => ({
-      _id: `${month}|` as never,
-      month,
-      facility: '',
-      count: 20000,
-      updatedBy: 'bench',
-      updatedAt: NOW,
-    })),
-  );
-  await AudienceSnapshot.collection.insertMany(
-    Array.from({ length: DAYS }, (_, d) => {
-      const day = end.minus({ days: d }).toISODate() as string;
-      return {
-        _id: `facebook:${day}` as never,
-        target: 'facebook',
-        day,
-        likes: 5000 - d,
-        followers: 6000 - d,
-        takenAt: NOW,
-      };
-    }),
-  );
-}
 
 function context(): SmxContext {
   const result = loadConfig({
@@ -161,12 +56,73 @@ interface Measured {
   trips: number;
 }
 
-/** One timed run: on FerretDB each figure set costs whole-collection scans, so repeats would only add minutes. */
-async function measure(label: string, fn: () => Promise<unknown>): Promise<Measured> {
-  const c0 = commands;
-  const t0 = performance.now();
-  await fn();
-  return { label, ms: performance.now() - t0, trips: commands - c0 };
+/** The median of REPEATS timed runs, and the round trips of one. */
+async function measure(label: string, fn: () => Promise<unknown>, repeats = REPEATS): Promise<Measured> {
+  const times: number[] = [];
+  let trips = 0;
+  for (let i = 0; i < repeats; i++) {
+    const c0 = commands;
+    const t0 = performance.now();
+    await fn();
+    times.push(performance.now() - t0);
+    trips = commands - c0;
+  }
+  return { label, ms: median(times) as number, trips };
+}
+
+/** What the old path did per figure set: an aggregation over the archive (it ran five of them per /smx metrics). */
+function archiveAggregate(ctx: SmxContext) {
+  const { current, previous } = resolvePeriods('30d', ctx.now(), TZ);
+  return Review.aggregate([
+    { $match: { localDay: { $gte: previous.fromDay, $lte: current.toDay } } },
+    { $group: { _id: { source: '$source', sentiment: '$sentiment', rating: '$rating' }, n: { $sum: 1 } } },
+  ]);
+}
+
+/** The 30-day figures recomputed from every review in the archive, to compare with what metrics reported. */
+async function recomputed(ctx: SmxContext, facility?: string) {
+  const { current: cur } = resolvePeriods('30d', ctx.now(), TZ);
+  let total = 0;
+  let rated = 0;
+  let sum = 0;
+  let negatives = 0;
+  const hours: number[] = [];
+  for await (const r of Review.find(facility ? { facility } : {})
+    .select({ postedAt: 1, rating: 1, sentiment: 1, firstActionAt: 1, ingestedAt: 1 })
+    .batchSize(10_000)
+    .lean()
+    .cursor()) {
+    const d = metricDay(r.postedAt, TZ);
+    if (d < cur.fromDay || d > cur.toDay) continue;
+    total++;
+    if (typeof r.rating === 'number') {
+      rated++;
+      sum += r.rating;
+    }
+    if (r.sentiment === 'negative') {
+      negatives++;
+      if (r.firstActionAt) hours.push((r.firstActionAt.getTime() - r.ingestedAt.getTime()) / 3600_000);
+    }
+  }
+  return { total, avg: rated === 0 ? null : sum / rated, negatives, median: median(hours) };
+}
+
+async function sameAsRecomputed(ctx: SmxContext, facility?: string): Promise<string> {
+  const [got, want] = await Promise.all([computeMetrics(ctx, '30d', facility), recomputed(ctx, facility)]);
+  const g = {
+    total: got.reviews.total.value,
+    avg: got.reviews.avgRating.value,
+    negatives: got.reviews.negatives,
+    median: got.response.medianHours.value,
+  };
+  const close = (a: number | null, b: number | null) =>
+    a === null || b === null ? a === b : Math.abs(a - b) < 1e-9;
+  const same =
+    g.total === want.total &&
+    g.negatives === want.negatives &&
+    close(g.avg, want.avg) &&
+    close(g.median, want.median);
+  return `${same ? 'identical' : 'DIFFERENT'} (reviews ${g.total}/${want.total}, negatives ${g.negatives}/${want.negatives}, avg ${g.avg?.toFixed(4)}/${want.avg?.toFixed(4)}, median response ${g.median?.toFixed(3)}/${want.median?.toFixed(3)} h)`;
 }
 
 /** Grows the database to `reviews`/`posts` (from what the previous suite left), then times each figure set. */
@@ -174,21 +130,25 @@ async function suite(
   had: { reviews: number; posts: number },
   reviews: number,
   posts: number,
-): Promise<Measured[]> {
+): Promise<{ rows: Measured[]; before: Measured; check: string[] }> {
   const t0 = performance.now();
   await seed(had.reviews, reviews, had.posts, posts);
-  console.log(
-    `  seeded up to ${reviews.toLocaleString('en-GB')} reviews, ${posts.toLocaleString('en-GB')} posts and ${posts.toLocaleString('en-GB')} publications in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
-  );
+  const seeded = (performance.now() - t0) / 1000;
   const ctx = context();
+  const repair = await repairRollups(ctx, { marginMs: Number.NEGATIVE_INFINITY });
+  console.log(
+    `  seeded ${reviews.toLocaleString('en-GB')} reviews, ${posts.toLocaleString('en-GB')} posts and publications in ${seeded.toFixed(1)} s; repair job (roll-ups from the archive) ${(repair.ms / 1000).toFixed(1)} s, ${repair.keysRebuilt} keys`,
+  );
   if (had.reviews === 0) await computeMetrics(ctx, '7d'); // warm-up once: connection pool, JIT
-  const out: Measured[] = [];
+  const rows: Measured[] = [];
   for (const kind of ['30d', '90d'] as PeriodKind[]) {
-    out.push(await measure(`metrics ${kind}`, () => computeMetrics(ctx, kind)));
+    rows.push(await measure(`metrics ${kind}`, () => computeMetrics(ctx, kind)));
   }
-  out.push(await measure('metrics 30d North Clinic', () => computeMetrics(ctx, '30d', 'North Clinic')));
-  out.push(await measure('chart series (8 weeks)', () => weeklySeries(ctx, '2026-11-24', 8)));
-  return out;
+  rows.push(await measure('metrics 30d North Clinic', () => computeMetrics(ctx, '30d', 'North Clinic')));
+  rows.push(await measure('chart series (8 weeks)', () => weeklySeries(ctx, '2026-11-24', 8)));
+  const before = await measure('before: 1 archive aggregate', () => archiveAggregate(ctx), 1);
+  const check = [await sameAsRecomputed(ctx), await sameAsRecomputed(ctx, 'North Clinic')];
+  return { rows, before, check };
 }
 
 let uri = '';
@@ -215,21 +175,26 @@ async function main(): Promise<void> {
       commands++;
     });
     await initModels();
-    console.log('baseline:');
-    const base = await suite({ reviews: 0, posts: 0 }, 10_000, 500);
-    console.log('full:');
-    const full = await suite({ reviews: 10_000, posts: 500 }, 100_000, 5_000);
+    console.log('1k reviews:');
+    const base = await suite({ reviews: 0, posts: 0 }, 1_000, 50);
+    console.log('100k reviews:');
+    const full = await suite({ reviews: 1_000, posts: 50 }, 100_000, 5_000);
     await mongoose.connection.dropDatabase();
     console.log('');
     console.log(
-      `${'figure set'.padEnd(26)} ${'10k reviews'.padStart(12)} ${'100k reviews'.padStart(13)} ${'ratio'.padStart(6)} ${'round trips'.padStart(12)}`,
+      `${'figure set (median)'.padEnd(30)} ${'1k reviews'.padStart(11)} ${'100k reviews'.padStart(13)} ${'ratio'.padStart(6)} ${'round trips'.padStart(12)}`,
     );
-    for (const [i, f] of full.entries()) {
-      const b = base[i] as Measured;
+    for (const [i, f] of [...full.rows, full.before].entries()) {
+      const b = (i < full.rows.length ? base.rows[i] : base.before) as Measured;
       console.log(
-        `${f.label.padEnd(26)} ${`${b.ms.toFixed(0)} ms`.padStart(12)} ${`${f.ms.toFixed(0)} ms`.padStart(13)} ${`${(f.ms / b.ms).toFixed(1)}×`.padStart(6)} ${String(f.trips).padStart(12)}`,
+        `${f.label.padEnd(30)} ${`${b.ms.toFixed(1)} ms`.padStart(11)} ${`${f.ms.toFixed(1)} ms`.padStart(13)} ${`${(f.ms / b.ms).toFixed(2)}×`.padStart(6)} ${String(f.trips).padStart(12)}`,
       );
     }
+    console.log(
+      '\nbefore (landed main, issue 14): metrics 30d 3.5 s at 10k and 36 s at 100k reviews, 90d 48 s, chart series 12.6 s.',
+    );
+    console.log(`figures at 100k vs a full recomputation over the archive (30d): ${full.check[0]}`);
+    console.log(`  North Clinic: ${full.check[1]}`);
     console.log(
       `\ntotal ${((performance.now() - started) / 1000).toFixed(1)} s; load average now ${os
         .loadavg()

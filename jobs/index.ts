@@ -10,6 +10,7 @@ import { planNudgeJob } from './plan-nudge';
 import { publishJob } from './publish';
 import { reportJob } from './report';
 import { slackOutboxJob } from './slack-outbox';
+import { rollupJob } from './rollups';
 import { snapshotJob } from './snapshot';
 import type { Job, JobDeps } from './types';
 
@@ -24,6 +25,7 @@ export const jobs: readonly Job[] = [
   expireRequestsJob,
   slackOutboxJob,
   forgetDecisionsJob,
+  rollupJob,
 ];
 
 /**
@@ -149,6 +151,11 @@ export function startJobs(
   ctx.logger.info({ jobs: list.map((j) => `${j.name} (${j.schedule(ctx.config)})`) }, 'jobs scheduled');
   const catchUp = catchUpMissedRuns(ctx, client, list);
   const catchingUp = ctx.lifecycle ? ctx.lifecycle.track(catchUp) : catchUp;
+  for (const job of list) {
+    job.onStart?.({ ctx, client }).catch((err: unknown) => {
+      ctx.logger.error({ err, job: job.name }, 'job start-up work failed');
+    });
+  }
   return async () => {
     for (const t of tasks) await t.destroy();
     await catchingUp;

@@ -20,4 +20,6 @@ export interface Job {
   catchUp?: 'day' | 'week' | 'start';
   /** How long a run may hold the next tick back (default DEFAULT_RUN_BUDGET_MS in jobs/index.ts). */
   budgetMs?: number;
+  /** Optional work once at start-up, in the background (e.g. a migration); failures are logged like a run's. */
+  onStart?(deps: JobDeps): Promise<void>;
 }

@@ -16,6 +16,8 @@ import { QuotaSpend } from './quota-spend';
 import { ReplyOrigin } from './reply-origin';
 import { ReplyTemplate } from './reply-template';
 import { Review } from './review';
+import { ReviewDesk } from './review-desk';
+import { Rollup } from './rollup';
 import { SeenRequest } from './seen-request';
 import { SlackOutbox } from './slack-outbox';
 import { SourceState } from './source-state';
@@ -40,6 +42,8 @@ export {
   ReplyOrigin,
   ReplyTemplate,
   Review,
+  ReviewDesk,
+  Rollup,
   SeenRequest,
   SlackOutbox,
   SourceState,
@@ -70,4 +74,6 @@ export const allModels = [
   ReplyTemplate,
   ReplyOrigin,
   SlackOutbox,
+  Rollup,
+  ReviewDesk,
 ] as const;

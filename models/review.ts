@@ -53,6 +53,8 @@ const reviewSchema = new Schema(
     ...reviewStatusFields,
     /** The first assign/handle/reply, for the "time to first action on negatives" metric. */
     firstActionAt: { type: Date, default: null },
+    /** When smx last applied a source edit (the roll-up repair leaves recently changed items to the next run). */
+    editedAt: { type: Date, default: null },
   },
   { versionKey: false },
 );

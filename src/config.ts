@@ -357,6 +357,7 @@ const schema = z.object({
     return { points, minutes };
   }),
   SMX_TRUST_PROXY: bool('SMX_TRUST_PROXY', false),
+  SMX_ROLLUP_CRON: cron('SMX_ROLLUP_CRON', '30 3 * * *'),
 });
 
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -469,6 +470,8 @@ export interface Config {
   metrics: {
     snapshotCron: string;
     reportCron: string;
+    /** The roll-up repair job (services/rollup-repair.ts): off-peak, it reads the whole archive. */
+    rollupCron: string;
   };
   replies: {
     /** The hospital's patient-relations phone/e-mail line used by reply templates; never flagged by the PHI guard. */
@@ -661,6 +664,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       metrics: {
         snapshotCron: e.SMX_SNAPSHOT_CRON,
         reportCron: e.SMX_REPORT_CRON,
+        rollupCron: e.SMX_ROLLUP_CRON,
       },
       replies: { patientRelationsContact: e.SMX_PATIENT_RELATIONS_CONTACT },
       plan: { nudgeCron: planCron },

@@ -50,6 +50,7 @@ import { localDay } from '../slack/time';
 import { noteClaim, releaseClaim, tryClaim } from './claims';
 import { reportDeliveryFailure, reportDeliverySuccess } from './delivery-alerts';
 import { ingestsInProgress } from './ingest';
+import { loadRollups } from './rollups';
 
 /** Where a digest goes and which items it covers: `include` facilities, or everything except `exclude`. */
 export interface DigestTarget {
@@ -60,9 +61,9 @@ export interface DigestTarget {
   label?: string;
 }
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 /** Items removed from the inbox per delete: keeps each command small whatever the day's volume. */
 const DONE_CHUNK = 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Every channel that gets a digest, from config (see the header comment for how they relate). */
 export function digestTargets(config: SmxContext['config']): DigestTarget[] {
@@ -117,16 +118,26 @@ async function previousDigestAt(channel: string, key: string): Promise<Date | nu
 }
 
 /**
- * Sum and count of ratings in [from, to) for the scope; averages are sum ÷ count. The one digest query over the
- * review archive: on MongoDB it is served by `ingestedAt_1` (it reads the 7 days only); FerretDB v1 on SQLite reads
- * the whole collection for it.
+ * Sum and count of ratings of the reviews WRITTEN on the 7 local days before `start`'s day, for the scope: read from
+ * the daily roll-ups (services/rollups.ts), never from the archive. Averages are sum ÷ count.
  */
-async function ratingSummary(target: DigestTarget, from: Date, to: Date): Promise<RatingSummary> {
-  const rows = await Review.aggregate<{ sum: number; count: number }>([
-    { $match: { ingestedAt: { $gte: from, $lt: to }, rating: { $gte: 1 }, ...scopeFilter(target) } },
-    { $group: { _id: null, sum: { $sum: '$rating' }, count: { $sum: 1 } } },
-  ]);
-  return { sum: rows[0]?.sum ?? 0, count: rows[0]?.count ?? 0 };
+async function ratingSummary(target: DigestTarget, start: Date, timezone: string): Promise<RatingSummary> {
+  const day = DateTime.fromJSDate(start, { zone: timezone }).startOf('day');
+  const rows = await loadRollups(
+    ['reviews'],
+    day.minus({ days: 7 }).toISODate() as string,
+    day.minus({ days: 1 }).toISODate() as string,
+  );
+  const inScope = (f: string | null) =>
+    target.include ? f !== null && target.include.includes(f) : !(target.exclude ?? []).includes(f ?? '');
+  let sum = 0;
+  let count = 0;
+  for (const r of rows) {
+    if (!inScope(r.facility)) continue;
+    sum += r.ratingSum;
+    count += r.rated;
+  }
+  return { sum, count };
 }
 
 /** The new (never digested) items of a target, oldest first: the digest inbox (index `facility_1_ingestedAt_1`). */
@@ -190,7 +201,7 @@ export async function loadDigestData(
     // The period starts with its oldest item; the comparison is the 7 days before that.
     let start = now;
     for (const i of items) if (i.ingestedAt < start) start = i.ingestedAt;
-    baseline = await ratingSummary(target, new Date(start.getTime() - 7 * DAY_MS), start);
+    baseline = await ratingSummary(target, start, config.timezone);
   }
   return {
     now,

@@ -28,6 +28,7 @@ import { type PostView, type TargetResult, toView } from './post-view';
 import { POST_MESSAGES, publishKey, refreshCard } from './posts';
 import { reviewReplied } from './replies';
 import { enqueueSlack, type OutboxItem } from './slack-outbox';
+import { insertPublished } from './rollups';
 
 export { publishKey };
 
@@ -189,6 +190,8 @@ export async function recordPublication(
   } catch (err) {
     if (!isDuplicateKey(err)) throw err;
   }
+  // Metrics count it from the daily roll-ups (one contribution per post and target, keyed so it counts once).
+  await insertPublished(post.id, target, at, ctx.config.timezone, at);
 }
 
 /** Sets the overall status from the per-target results. */

@@ -11,10 +11,13 @@ import { isValidObjectId } from 'mongoose';
 import { Claim } from '../../models/claim';
 import { DigestInbox } from '../../models/digest-inbox';
 import { Review } from '../../models/review';
+import { ReviewDesk } from '../../models/review-desk';
 import type { SmxContext } from '../context';
 import { SmxError } from '../errors';
 import { audit } from './audit';
 import { tryClaim } from './claims';
+import { addToDesk, isOpen } from './review-desk';
+import { insertResponse } from './rollups';
 
 export type ReviewActionKind = 'assign' | 'handle' | 'reply';
 
@@ -108,6 +111,12 @@ async function syncStatus(reviewId: string): Promise<ReviewStatusFields> {
     // The digest inbox's copy, if the item still waits for a digest (its card shows the status).
     const { firstActionAt: _first, ...copy } = fields;
     await DigestInbox.updateOne({ _id: reviewId }, { $set: copy });
+    // The desk's copy; an item trimmed from the desk comes back while it is open (e.g. assigned from a digest card).
+    const desk = await ReviewDesk.updateOne({ _id: reviewId }, { $set: fields });
+    if (desk.matchedCount === 0 && isOpen(fields)) {
+      const review = await Review.findById(reviewId).lean();
+      if (review) await addToDesk([review as never]);
+    }
     const again = await readClaims(reviewId);
     if (sameClaims(claims, again)) return fields;
     claims = again;
@@ -115,9 +124,10 @@ async function syncStatus(reviewId: string): Promise<ReviewStatusFields> {
   return statusFromClaims(claims.assign, claims.handle, claims.reply);
 }
 
+/** The desk copy when there is one (a small collection), else the archive. */
 async function loadReview(reviewId: string) {
   if (!isValidObjectId(reviewId)) return null;
-  return Review.findById(reviewId).lean();
+  return (await ReviewDesk.findById(reviewId).lean()) ?? (await Review.findById(reviewId).lean());
 }
 
 /**
@@ -172,6 +182,10 @@ export async function performReviewAction(
   const beforeFields = statusFromClaims(before.assign, before.handle, before.reply);
   const after = await syncStatus(id);
   const at = kind === 'assign' ? after.assignedAt : kind === 'handle' ? after.handledAt : after.repliedAt;
+  if (beforeFields.firstActionAt === null && after.firstActionAt !== null) {
+    // The first action on it: its response time goes into the roll-ups, once (the insert is keyed by the review).
+    await insertResponse(review, after.firstActionAt, ctx.config.timezone, ctx.now());
+  }
   await audit({
     entity: 'review',
     entityId: id,

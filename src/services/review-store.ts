@@ -1,31 +1,36 @@
 /**
  * The one place that writes reviews and feedback. Adapters, the feedback webhook and the import CLI all hand their
- * items here as `IncomingReview`s; this module scores them, stamps the local day/week and bulk-upserts them.
+ * items here as `IncomingReview`s; this module scores them, stamps the local day/week and stores them.
  *
- * Round trips: one `find` (which of these already exist?) plus one unordered `bulkWrite` per batch of up to
- * BATCH_SIZE items, never one per item. New items go in as `insertOne`s, not `updateOne`+upsert+`$setOnInsert`:
- * the unique (source, externalId) index gives the same "stored once" guarantee, and on FerretDB an upsert costs a
- * filtered read-modify-write per item (measured: ~40 ms each against ~0.5 ms per insert with 1 k items stored).
- * A writer racing us between the `find` and the write gets E11000 for the items we stored first; those count as
- * duplicates. Edits are `updateOne`s guarded by the stored edit time (mongo-subset.md: ordered semantics for
- * updates are not promised, so no op depends on another op of the same batch).
+ * Nothing here reads the archive in proportion to its size (on FerretDB v1 every find — even by `_id` — reads the
+ * whole collection, while an insert checks its unique keys through SQLite indexes). Duplicates are found by
+ * insert-and-catch: a review's `_id` is derived from (source, externalId) (`reviewIdFor`) and the unique
+ * (source, externalId) index refuses a second copy, so one unordered insert per batch of up to BATCH_SIZE items
+ * tells new from already stored. Only duplicates that carry a source edit time (`sourceUpdatedAt`) are looked up,
+ * in one `find` per batch, to see whether the source edited them since; edits are `updateOne`s guarded by the
+ * stored edit time, one at a time (rare), so each knows whether it landed.
  *
- * The digest inbox (models/digest-inbox.ts): every new item also gets an inbox document, `_id` = the review's `_id`,
- * in one more bulk insert per batch, written BEFORE the reviews. A review's `_id` is derived from (source,
- * externalId) (`reviewIdFor`), so a retry after a crash between the two inserts writes the same ids: the inbox insert
- * answers E11000 (already there, fine) and the review insert completes the pair. Hence an item is never stored
- * without its inbox document, i.e. never silently left out of the digests. (The other order could lose an item on a
- * crash; this one can at worst, if the writer dies between the two inserts and the item is never sent again, leave
- * an inbox copy whose review does not exist — its digest card then answers "can't find that review".) Edits of an
- * item still in the inbox refresh its copy with the same guarded `updateOne`, on the small inbox collection.
+ * Per batch, in this order:
+ * 1. The reviews, one unordered insert; E11000 = already stored (by us earlier, or by a writer racing us). The
+ *    insert is the claim: exactly one writer stores each item, and only that writer does 2 and 3 for it.
+ * 2. The digest inbox (models/digest-inbox.ts) gets a copy of each item this call stored.
+ * 3. The daily roll-ups (models/rollup.ts) get one contribution per key for those items, and the review desk
+ *    (models/review-desk.ts) their copies.
+ * A crash between 1 and 2/3 leaves a stored review outside the inbox, the roll-ups or the desk; the repair job
+ * (services/rollup-repair.ts) puts it back: its day's roll-ups are rebuilt, and a review stored in the last
+ * INBOX_RESTORE_DAYS that is neither in the inbox nor in any digest log goes back into the inbox.
  */
 import { createHash } from 'node:crypto';
 import { Types } from 'mongoose';
 import Sentiment from 'sentiment';
 import { z } from 'zod';
-import { addToInbox, DigestInbox } from '../../models/digest-inbox';
+import { DigestInbox, inboxDocFor } from '../../models/digest-inbox';
+import { insertNew } from '../../models/insert-new';
 import { Review } from '../../models/review';
+import { ReviewDesk } from '../../models/review-desk';
 import { localDay, localWeek } from '../slack/time';
+import { addToDesk, trimDesk } from './review-desk';
+import { insertReviewContributions } from './rollups';
 
 export const BATCH_SIZE = 500;
 
@@ -127,8 +132,7 @@ export function reviewIdFor(source: string, externalId: string): Types.ObjectId 
   return new Types.ObjectId(hash.subarray(0, 12).toString('hex'));
 }
 
-function docFor(v: ValidReview, ctx: StoreContext) {
-  const now = ctx.now();
+function docFor(v: ValidReview, ctx: StoreContext, now: Date = ctx.now()) {
   return {
     _id: reviewIdFor(v.source, v.externalId),
     source: v.source,
@@ -149,16 +153,12 @@ function docFor(v: ValidReview, ctx: StoreContext) {
 
 const keyOf = (source: string, externalId: string) => `${source}\u0000${externalId}`;
 
-function isDuplicateKeyWriteError(e: unknown): boolean {
-  return typeof e === 'object' && e !== null && 'code' in e && (e as { code: unknown }).code === 11000;
-}
-
 /**
  * Stores items idempotently: new ones as status 'new'; ones already stored are left alone unless the source edited
  * them since (newer `sourceUpdatedAt`), in which case text/rating/sentiment are updated and status, ingestedAt and
  * its digest inbox entry are not touched — an edit never makes an item "new" again (an item still waiting in the
- * inbox gets its copy refreshed). Items must be valid (see
- * `incomingReviewSchema`); an invalid one throws before anything of its batch is written.
+ * inbox gets its copy refreshed). Items must be valid (see `incomingReviewSchema`); an invalid one throws before
+ * anything of its batch is written.
  */
 export async function storeItems(items: readonly IncomingReview[], ctx: StoreContext): Promise<StoreCounts> {
   const total: StoreCounts = { created: 0, duplicate: 0, updated: 0 };
@@ -168,6 +168,7 @@ export async function storeItems(items: readonly IncomingReview[], ctx: StoreCon
     total.duplicate += c.duplicate;
     total.updated += c.updated;
   }
+  if (total.created > 0) await trimDesk();
   return total;
 }
 
@@ -187,71 +188,76 @@ async function storeBatch(raw: readonly IncomingReview[], ctx: StoreContext): Pr
         unique.set(k, item);
     } else unique.set(k, item);
   }
+  const now = ctx.now();
+  const items = [...unique.values()];
+  const docs = items.map((item) => docFor(item, ctx, now));
 
+  // 1. The reviews: E11000 = already stored (see the header comment).
+  const inserted = await insertNew(Review.collection, docs);
+  const created = docs.filter((_, i) => inserted[i]);
+  const alreadyAt = docs.flatMap((_, i) => (inserted[i] ? [] : [i]));
+  // 2. and 3.: inbox, roll-ups and desk for what this call stored.
+  if (created.length > 0) {
+    await insertNew(
+      DigestInbox.collection,
+      created.map((d) => inboxDocFor(d)),
+    );
+    await insertReviewContributions(created, ctx.config.timezone, now);
+    await addToDesk(created);
+  }
+
+  const edited = alreadyAt.map((i) => items[i] as ValidReview).filter((i) => i.sourceUpdatedAt);
+  const updated = edited.length > 0 ? await applyEdits(edited, ctx, now) : 0;
+  duplicate += alreadyAt.length - updated;
+  return { created: created.length, duplicate, updated };
+}
+
+/**
+ * Items already stored that carry a source edit time: one `find` for their stored edit times, then one guarded
+ * `updateOne` per real edit (so each knows whether it landed), its roll-up change (−old, +new), and the inbox and
+ * desk copies. Returns how many were updated.
+ */
+async function applyEdits(items: readonly ValidReview[], ctx: StoreContext, now: Date): Promise<number> {
   const bySource = new Map<string, string[]>();
-  for (const item of unique.values()) {
-    const ids = bySource.get(item.source) ?? [];
-    ids.push(item.externalId);
-    bySource.set(item.source, ids);
-  }
-  const existing = await Review.find(
+  for (const item of items)
+    bySource.set(item.source, [...(bySource.get(item.source) ?? []), item.externalId]);
+  const stored = await Review.find(
     { $or: [...bySource].map(([source, ids]) => ({ source, externalId: { $in: ids } })) },
-    { _id: 1, source: 1, externalId: 1, sourceUpdatedAt: 1 },
+    {
+      _id: 1,
+      source: 1,
+      externalId: 1,
+      sourceUpdatedAt: 1,
+      rating: 1,
+      sentiment: 1,
+      postedAt: 1,
+      facility: 1,
+    },
   ).lean();
-  const stored = new Map(existing.map((e) => [keyOf(e.source, e.externalId), e]));
-
-  const ops: Parameters<typeof Review.bulkWrite>[0] = [];
-  const newDocs: Array<ReturnType<typeof docFor>> = [];
-  const inboxEdits: Parameters<typeof DigestInbox.bulkWrite>[0] = [];
-  let inserts = 0;
-  let edits = 0;
-  for (const [k, item] of unique) {
-    const was = stored.get(k);
-    if (!was) {
-      inserts++;
-      const doc = docFor(item, ctx);
-      newDocs.push(doc);
-      ops.push({ insertOne: { document: doc } });
-      continue;
-    }
-    const before = was.sourceUpdatedAt;
-    const after = item.sourceUpdatedAt;
-    if (after && (!before || after.getTime() > before.getTime())) {
-      edits++;
-      // Guarded by the stored edit time so a slower, older copy can never overwrite a newer edit.
-      const guard = { $or: [{ sourceUpdatedAt: null }, { sourceUpdatedAt: { $lt: after } }] };
-      const update = { $set: editableFields(item) };
-      ops.push({
-        updateOne: { filter: { source: item.source, externalId: item.externalId, ...guard }, update },
-      });
-      // The inbox copy, if the item still waits for a digest (no match = already digested: nothing to do).
-      inboxEdits.push({ updateOne: { filter: { _id: was._id, ...guard }, update } });
-    } else {
-      duplicate++;
-    }
-  }
-  if (ops.length === 0) return { created: 0, duplicate, updated: 0 };
-
-  // Inbox first (see the header comment): the digest must never miss a stored item.
-  await addToInbox(newDocs);
-
-  let created = 0;
+  const storedOf = new Map(stored.map((e) => [keyOf(e.source, e.externalId), e]));
   let updated = 0;
-  try {
-    const res = await Review.bulkWrite(ops, { ordered: false });
-    created = res.insertedCount;
-    updated = res.modifiedCount;
-  } catch (err) {
-    // Two writers storing the same new item at once: the unique index lets one in; the other's E11000 means
-    // "someone else stored it" — a duplicate, not a failure. Anything else is a real error.
-    const e = err as { writeErrors?: unknown; result?: { insertedCount?: number; modifiedCount?: number } };
-    const writeErrors = Array.isArray(e.writeErrors) ? e.writeErrors : [e.writeErrors];
-    if (!writeErrors.every((w) => isDuplicateKeyWriteError(w)) || e.result === undefined) throw err;
-    created = e.result.insertedCount ?? 0;
-    updated = e.result.modifiedCount ?? 0;
+  const changes: Parameters<typeof insertReviewContributions>[0][number][] = [];
+  for (const item of items) {
+    const was = storedOf.get(keyOf(item.source, item.externalId));
+    const after = item.sourceUpdatedAt;
+    if (!was || !after) continue;
+    const before = was.sourceUpdatedAt;
+    if (before && after.getTime() <= before.getTime()) continue;
+    // Guarded by the stored edit time so a slower, older copy can never overwrite a newer edit.
+    const guard = { $or: [{ sourceUpdatedAt: null }, { sourceUpdatedAt: { $lt: after } }] };
+    const fields = editableFields(item);
+    const res = await Review.updateOne({ _id: was._id, ...guard }, { $set: { ...fields, editedAt: now } });
+    if (res.modifiedCount !== 1) continue;
+    updated++;
+    // The inbox and desk copies, if the item is still there (no match: nothing to do).
+    await DigestInbox.updateOne({ _id: was._id, ...guard }, { $set: fields });
+    await ReviewDesk.updateOne({ _id: was._id, ...guard }, { $set: fields });
+    if (was.rating !== fields.rating || was.sentiment !== fields.sentiment) {
+      const facts = { postedAt: was.postedAt, facility: was.facility, source: was.source };
+      changes.push({ ...facts, rating: was.rating, sentiment: was.sentiment, sign: -1 });
+      changes.push({ ...facts, rating: fields.rating, sentiment: fields.sentiment, sign: 1 });
+    }
   }
-  if (inboxEdits.length > 0) await DigestInbox.bulkWrite(inboxEdits, { ordered: false });
-  // Whatever we meant to insert or edit but did not was already there: a duplicate.
-  duplicate += inserts - created + (edits - updated);
-  return { created, duplicate, updated };
+  if (changes.length > 0) await insertReviewContributions(changes, ctx.config.timezone, now);
+  return updated;
 }

@@ -3,11 +3,12 @@
  * webhook, each import source found in the store, and any other SourceState rows (e.g. the metrics snapshots'
  * 'audience:facebook') shown generically.
  */
-import { Review } from '../../models/review';
+import { Rollup } from '../../models/rollup';
 import { reviewSources } from '../adapters/sources';
 import type { SmxContext } from '../context';
 import { sourceLabel } from '../slack/blocks/digest';
 import { audienceTargets } from './audience-targets';
+import { liveRows, type RollupRow } from './rollups';
 import { allStates } from './source-state';
 
 /** A feed's name as people read it: "X audience (followers)" for `audience:x`, else the id capitalised. */
@@ -15,6 +16,16 @@ function otherLabel(id: string): string {
   const audience = audienceTargets.find((a) => a.stateId === id);
   if (audience) return `${audience.label} audience (${audience.names?.followers ?? 'followers'})`;
   return sourceLabel(id);
+}
+
+/** Items stored per source, from the roll-ups (one read of a small collection, whatever the archive holds). */
+async function storedPerSource(): Promise<Map<string, number>> {
+  const rows = await Rollup.find({ kind: 'reviews' }, { _id: 1, key: 1, n: 1, replaces: 1 })
+    .batchSize(100_000)
+    .lean<RollupRow[]>();
+  const out = new Map<string, number>();
+  for (const r of liveRows(rows)) out.set(r.key, (out.get(r.key) ?? 0) + r.n);
+  return out;
 }
 
 export type SourceKind = 'api' | 'webhook' | 'import' | 'other';
@@ -39,7 +50,8 @@ export interface SourceRow {
 export const WEBHOOK_SOURCE = 'feedback';
 
 export async function sourcesReport(ctx: SmxContext): Promise<SourceRow[]> {
-  const [states, stored] = await Promise.all([allStates(), Review.distinct('source')]);
+  const [states, counts] = await Promise.all([allStates(), storedPerSource()]);
+  const stored = [...counts].filter(([, n]) => n > 0).map(([name]) => name);
   const stateOf = new Map(states.map((s) => [String(s._id), s]));
   const rows: SourceRow[] = [];
   const base = (name: string) => {
@@ -76,7 +88,7 @@ export async function sourcesReport(ctx: SmxContext): Promise<SourceRow[]> {
     notes: [],
   });
   const known = new Set(rows.map((r) => r.name));
-  const imported = [...new Set([...(stored as string[])])].filter((s) => !known.has(s)).sort();
+  const imported = stored.filter((s) => !known.has(s)).sort();
   for (const name of imported) {
     rows.push({
       name,
@@ -90,12 +102,7 @@ export async function sourcesReport(ctx: SmxContext): Promise<SourceRow[]> {
     });
     known.add(name);
   }
-  // Counted one source at a time: countDocuments on the (source, externalId) index, no aggregation needed.
-  await Promise.all(
-    rows.map(async (r) => {
-      r.items = await Review.countDocuments({ source: r.name });
-    }),
-  );
+  for (const r of rows) r.items = counts.get(r.name) ?? 0;
   for (const s of states) {
     const name = String(s._id);
     if (known.has(name)) continue;

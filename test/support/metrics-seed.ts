@@ -4,6 +4,7 @@ import { Post } from '../../models/post';
 import { Publication } from '../../models/publication';
 import { Review } from '../../models/review';
 import { localDay, localWeek } from '../../src/slack/time';
+import { rebuildDerived } from './reviews';
 
 export const TZ = 'Asia/Kolkata';
 let seq = 0;
@@ -52,6 +53,7 @@ export async function seedReviews(items: ReviewSeed[]): Promise<void> {
       };
     }),
   );
+  await rebuildDerived(TZ);
 }
 
 export async function seedPublications(target: string, days: string[]): Promise<void> {
@@ -69,6 +71,7 @@ export async function seedPublications(target: string, days: string[]): Promise<
       };
     }),
   );
+  await rebuildDerived(TZ);
 }
 
 export interface PostSeed {

@@ -1,11 +1,13 @@
 /**
  * Seeds Review documents directly (the digest half of the reviews issue is tested without the ingest half), each
  * with its digest inbox document as storeItems writes them (inbox first, then the review; `digested: true` seeds an
- * item no digest should pick up, i.e. without an inbox document).
+ * item no digest should pick up, i.e. without an inbox document), then lets the repair job build the roll-ups and
+ * the review desk from them.
  */
 import { addToInbox } from '../../models/digest-inbox';
 import { Review } from '../../models/review';
 import { reviewIdFor } from '../../src/services/review-store';
+import { repairRollups } from '../../src/services/rollup-repair';
 import { localDay, localWeek } from '../../src/slack/time';
 
 export interface SeedReview {
@@ -59,5 +61,17 @@ export async function seedReviews(list: SeedReview[]) {
   const docs = list.map((r) => reviewDoc(r));
   await addToInbox(docs.filter((_, i) => !list[i]?.digested));
   await Review.insertMany(docs);
+  await rebuildDerived();
   return docs.map((d) => String(d._id));
+}
+
+/**
+ * Reviews written straight into the archive (as data from before the roll-ups would be): the repair job builds their
+ * roll-ups and desk copies, with no margin for writes in progress (there are none in a test).
+ */
+export async function rebuildDerived(timezone = 'Asia/Kolkata'): Promise<void> {
+  await repairRollups(
+    { now: () => new Date(), config: { timezone }, instanceId: 'test' },
+    { marginMs: Number.NEGATIVE_INFINITY, restoreInbox: false },
+  );
 }

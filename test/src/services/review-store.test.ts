@@ -126,4 +126,45 @@ describe('storeItems', () => {
     expect(a.created + b.created).toBe(50);
     expect(a.duplicate + b.duplicate).toBe(50);
   });
+
+  test('after a crash mid-store, the repair job gives a review its inbox copy, roll-up and desk copy back; a digested one stays out', async () => {
+    const { DigestLog } = await import('../../../models/digest-log');
+    const { ReviewDesk } = await import('../../../models/review-desk');
+    const { repairRollups } = await import('../../../src/services/rollup-repair');
+    const { storedCount } = await import('../../../src/services/review-list');
+    const longAgo = { now: () => new Date(Date.now() - 3600_000), config: { timezone: 'Asia/Kolkata' } };
+    await Promise.all([Review.deleteMany({}), DigestInbox.deleteMany({}), ReviewDesk.deleteMany({})]);
+    await storeItems([item('lost', { rating: 1 }), item('digested', { rating: 1 })], longAgo);
+    const [lost, digested] = await Promise.all([
+      Review.findOne({ externalId: 'lost' }).lean(),
+      Review.findOne({ externalId: 'digested' }).lean(),
+    ]);
+    // As if the process died right after the review insert: nothing derived from `lost` was written.
+    await DigestInbox.deleteMany({});
+    await ReviewDesk.deleteMany({ _id: lost?._id });
+    const { Rollup } = await import('../../../models/rollup');
+    await Rollup.deleteMany({});
+    await DigestLog.create({
+      _id: 'digest:C1:2026-11-24:1.0:1',
+      key: 'digest:C1:2026-11-24',
+      channel: 'C1',
+      ts: '1.0',
+      part: 1,
+      at: new Date(),
+      reviewIds: [String(digested?._id)],
+    });
+    expect(await storedCount()).toBe(0);
+
+    const result = await repairRollups({ ...longAgo, now: () => new Date(), instanceId: 'test' });
+    expect(result).toMatchObject({ ran: true, inboxRestored: 1, deskAdded: 1 });
+    expect((await DigestInbox.find({}).lean()).map((d) => String(d._id))).toEqual([String(lost?._id)]);
+    expect(await ReviewDesk.countDocuments({ _id: lost?._id })).toBe(1);
+    expect(await storedCount()).toBe(2);
+    // A second run finds nothing to do.
+    expect(await repairRollups({ ...longAgo, now: () => new Date(), instanceId: 'test' })).toMatchObject({
+      keysRebuilt: 0,
+      inboxRestored: 0,
+      deskAdded: 0,
+    });
+  });
 });

@@ -1,0 +1,51 @@
+/**
+ * The review desk (models/review-desk.ts): the working set of open items plus the newest ones. Everything here reads
+ * or writes that small collection only, never the archive.
+ */
+import { insertNew } from '../../models/insert-new';
+import { deskDocFor, ReviewDesk } from '../../models/review-desk';
+
+/** How many of the newest items `/smx reviews all` can show, whatever their status. */
+export const RECENT_KEEP = 200;
+
+export const OPEN_STATUSES = ['new', 'assigned'] as const;
+
+/**
+ * Open = someone still has to act: a negative not yet handled, or anything assigned and not yet handled. A positive
+ * or neutral item nobody took on needs no answer and is not open (it stays in `/smx reviews all`).
+ */
+export const OPEN_FILTER = {
+  $or: [{ status: 'new', sentiment: 'negative' }, { status: 'assigned' }],
+} as const;
+
+export function isOpen(r: { status?: string | null; sentiment?: string | null }): boolean {
+  return r.status === 'assigned' || (r.status === 'new' && r.sentiment === 'negative');
+}
+
+/** Adds desk copies of new reviews (a copy already there is left alone). */
+export async function addToDesk(reviews: ReadonlyArray<{ _id: unknown } & Record<string, unknown>>) {
+  await insertNew(
+    ReviewDesk.collection,
+    reviews.map((r) => deskDocFor(r)),
+  );
+}
+
+/** Keeps the open items and the newest RECENT_KEEP; removes the rest. Returns how many were removed. */
+export async function trimDesk(keep = RECENT_KEEP): Promise<number> {
+  const rows = await ReviewDesk.find({}, { _id: 1, ingestedAt: 1, postedAt: 1, sentiment: 1, status: 1 })
+    .batchSize(100_000)
+    .lean();
+  if (rows.length <= keep) return 0;
+  const newest = [...rows].sort(
+    (a, b) =>
+      new Date(b.ingestedAt).getTime() - new Date(a.ingestedAt).getTime() ||
+      new Date(b.postedAt).getTime() - new Date(a.postedAt).getTime(),
+  );
+  const drop = newest.slice(keep).filter((r) => !isOpen(r));
+  let removed = 0;
+  for (let i = 0; i < drop.length; i += 1000) {
+    const res = await ReviewDesk.deleteMany({ _id: { $in: drop.slice(i, i + 1000).map((r) => r._id) } });
+    removed += res.deletedCount;
+  }
+  return removed;
+}
