@@ -5,8 +5,7 @@ import { reviewContentFields, reviewStatusFields } from './review';
 /**
  * The review desk: the small working set that `/smx reviews`, the Home tab, review buttons and the response-time
  * and open-item metrics read instead of the archive. `_id` = the review's `_id`; the document is a copy of the review
- * (like the digest inbox). It holds every item that is OPEN — a negative not yet handled, or anything assigned and not
- * yet handled — plus the newest `RECENT_KEEP` items of any kind (what `/smx reviews all` pages through).
+ * (like the digest inbox). It holds every negative not yet handled and anything assigned and not yet handled, plus the newest `RECENT_KEEP` items of any kind (what `/smx reviews all` pages through).
  * Written by the review store (insert), review actions (status copy) and trimmed by `trimDesk`
  * (services/review-desk.ts). The archive stays the source of truth; the repair job rebuilds this set from it.
  */

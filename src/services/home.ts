@@ -1,7 +1,7 @@
 /** What the App Home shows one viewer: drafts they may approve, what goes out next, open negatives, goal progress. */
 import type { WebClient } from '@slack/web-api';
 import { Post } from '../../models/post';
-import { Review } from '../../models/review';
+import { ReviewDesk } from '../../models/review-desk';
 import { enabledTargets } from '../adapters/targets';
 import type { SmxContext } from '../context';
 import type { DigestItem } from '../slack/blocks/digest';
@@ -9,6 +9,7 @@ import { isApprover } from './approvers';
 import { openDeliveryFailures } from './delivery-alerts';
 import { computeMetrics, type MetricsReport } from './metrics';
 import { buildPlan, type PlanWeek } from './plan';
+import { OPEN_STATUSES } from './review-desk';
 
 export interface HomeDraft {
   shortId: string;
@@ -64,7 +65,8 @@ export async function loadHome(ctx: SmxContext, client: WebClient, viewer: strin
     openDeliveryFailures(ctx),
     enabledTargets(ctx.config).length > 0 ? buildPlan(ctx, 1) : Promise.resolve(null),
   ]);
-  const negatives = Review.find({ status: { $in: ['new', 'assigned'] }, sentiment: 'negative' })
+  // The review desk holds every open negative (models/review-desk.ts): the same list as the archive, without its scan.
+  const negatives = ReviewDesk.find({ status: { $in: [...OPEN_STATUSES] }, sentiment: 'negative' })
     .sort({ ingestedAt: -1 })
     .limit(MAX_NEGATIVES);
   if (!ctx.config.digest.showNames) negatives.select({ authorName: 0 });

@@ -11,13 +11,10 @@ export const RECENT_KEEP = 200;
 export const OPEN_STATUSES = ['new', 'assigned'] as const;
 
 /**
- * Open = someone still has to act: a negative not yet handled, or anything assigned and not yet handled. A positive
- * or neutral item nobody took on needs no answer and is not open (it stays in `/smx reviews all`).
+ * Kept on the desk whatever its age: a negative not yet handled, or anything assigned and not yet handled — what the
+ * Home tab, `/smx reviews negative`, the response-time figures and the review buttons need. ("open" in
+ * `/smx reviews open` means any new or assigned item, as before; review-list.ts says how it is read.)
  */
-export const OPEN_FILTER = {
-  $or: [{ status: 'new', sentiment: 'negative' }, { status: 'assigned' }],
-} as const;
-
 export function isOpen(r: { status?: string | null; sentiment?: string | null }): boolean {
   return r.status === 'assigned' || (r.status === 'new' && r.sentiment === 'negative');
 }

@@ -1,13 +1,15 @@
 /**
- * Lists of reviews for `/smx reviews`: open / negative / all, optionally for one facility. They read the review desk
- * (models/review-desk.ts) — the open items plus the newest ones — and the roll-ups for totals, never the archive.
+ * Lists of reviews for `/smx reviews`: open / negative / all, optionally for one facility. "negative" and "all" read
+ * the review desk (models/review-desk.ts: every open negative plus the newest items) and the roll-ups for totals;
+ * "open" (anything new or assigned, positives included) is not bounded by the desk and still reads the archive.
  */
+import { Review } from '../../models/review';
 import { ReviewDesk } from '../../models/review-desk';
 import { Rollup } from '../../models/rollup';
 import { SmxError } from '../errors';
 import type { DigestItem } from '../slack/blocks/digest';
 import { quoteOutside } from '../slack/text';
-import { OPEN_FILTER, OPEN_STATUSES } from './review-desk';
+import { OPEN_STATUSES } from './review-desk';
 import { liveRows, type RollupRow } from './rollups';
 
 export const REVIEW_FILTERS = ['open', 'negative', 'all'] as const;
@@ -20,9 +22,9 @@ export interface ReviewListQuery {
   facility?: string;
 }
 
-/** "open": someone has to act (see OPEN_FILTER); "negative": open negatives; "all": everything. */
+/** "open" and "negative" leave out handled items; "all" is everything. */
 function filterQuery(filter: ReviewFilter): Record<string, unknown> {
-  if (filter === 'open') return { ...OPEN_FILTER };
+  if (filter === 'open') return { status: { $in: [...OPEN_STATUSES] } };
   if (filter === 'negative') return { status: { $in: [...OPEN_STATUSES] }, sentiment: 'negative' };
   return {};
 }
@@ -58,8 +60,10 @@ export async function resolveFacility(typed: string): Promise<string> {
 }
 
 /**
- * Negatives first, then newest first (sentiment sorts negative < neutral < positive). Open and negative lists are
- * complete (the desk holds every open item); "all" shows the newest of the desk and counts the rest from the roll-ups.
+ * "open" and "negative": negatives first, then newest first (sentiment sorts negative < neutral < positive).
+ * "negative" is complete from the desk (it holds every open negative). "open" also holds every positive nobody
+ * handled, which can be most of the archive, so it reads the archive as before. "all": newest first from the desk
+ * (which keeps the newest RECENT_KEEP items), with the total from the roll-ups.
  */
 export async function listReviews(
   q: ReviewListQuery,
@@ -67,11 +71,15 @@ export async function listReviews(
   limit = REVIEW_LIST_LIMIT,
 ): Promise<{ items: DigestItem[]; total: number }> {
   const where = { ...filterQuery(q.filter), ...(q.facility ? { facility: q.facility } : {}) };
-  const query = ReviewDesk.find(where).sort({ sentiment: 1, ingestedAt: -1 }).limit(limit);
+  const from = q.filter === 'open' ? Review : ReviewDesk;
+  const query = (from as typeof ReviewDesk)
+    .find(where)
+    .sort(q.filter === 'all' ? { ingestedAt: -1, _id: -1 } : { sentiment: 1, ingestedAt: -1 })
+    .limit(limit);
   if (!showNames) query.select({ authorName: 0 });
   const [items, total] = await Promise.all([
     query.lean() as unknown as Promise<DigestItem[]>,
-    q.filter === 'all' ? storedCount(q.facility) : ReviewDesk.countDocuments(where),
+    q.filter === 'all' ? storedCount(q.facility) : (from as typeof ReviewDesk).countDocuments(where),
   ]);
   return { items, total };
 }

@@ -92,7 +92,11 @@ export async function insertReviewContributions(
   if (docs.length > 0) await Rollup.collection.insertMany(docs as never[], { ordered: false });
 }
 
-/** A negative's first action: exactly once per review by its `_id` (a second writer's insert is a no-op). */
+/**
+ * A negative's first action: exactly once per review by its `_id` (a second writer's insert is a no-op). The response
+ * time is measured from ARRIVAL (`ingestedAt`: the team could not answer before smx showed it), while the item is
+ * filed under the day it was written (`postedAt`), like its review figures.
+ */
 export async function insertResponse(
   review: ReviewFacts & { _id: unknown; ingestedAt: Date },
   firstActionAt: Date,
