@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { isApiSourceName } from '../adapters/sources';
 import { CsvRecordReader } from './csv-records';
 import { checkItem, externalItemSchema, MAX_TEXT } from './external-items';
+import { trimDesk } from './review-desk';
 import { BATCH_SIZE, type IncomingReview, SOURCE_NAME, type StoreContext, storeItems } from './review-store';
 import { recordSuccess } from './source-state';
 
@@ -201,7 +202,7 @@ export async function importFile(
   const firstSeen = new Map<string, string>();
   const flush = async () => {
     if (batch.length === 0) return;
-    const c = await storeItems(batch, ctx);
+    const c = await storeItems(batch, ctx, { trimDesk: false });
     result.inserted += c.created;
     result.duplicate += c.duplicate;
     result.updated += c.updated;
@@ -237,6 +238,7 @@ export async function importFile(
     if (batch.length >= BATCH_SIZE) await flush();
   }
   await flush();
+  if (result.inserted > 0) await trimDesk();
   opts.onProgress?.(total, total, result.rows);
   await recordSuccess(opts.source, now);
   return result;

@@ -27,8 +27,12 @@ export async function addToDesk(reviews: ReadonlyArray<{ _id: unknown } & Record
   );
 }
 
-/** Keeps the open items and the newest RECENT_KEEP; removes the rest. Returns how many were removed. */
-export async function trimDesk(keep = RECENT_KEEP): Promise<number> {
+/**
+ * Keeps the open items and the newest `keep`; removes the rest once there are at least `slack` of them (on FerretDB
+ * every delete call costs a pass over the desk, so a few hundred go in one call rather than a few after every
+ * webhook). Returns how many were removed.
+ */
+export async function trimDesk(keep = RECENT_KEEP, slack = RECENT_KEEP): Promise<number> {
   const rows = await ReviewDesk.find({}, { _id: 1, ingestedAt: 1, postedAt: 1, sentiment: 1, status: 1 })
     .batchSize(100_000)
     .lean();
@@ -39,6 +43,7 @@ export async function trimDesk(keep = RECENT_KEEP): Promise<number> {
       new Date(b.postedAt).getTime() - new Date(a.postedAt).getTime(),
   );
   const drop = newest.slice(keep).filter((r) => !isOpen(r));
+  if (drop.length < slack) return 0;
   let removed = 0;
   for (let i = 0; i < drop.length; i += 1000) {
     const res = await ReviewDesk.deleteMany({ _id: { $in: drop.slice(i, i + 1000).map((r) => r._id) } });

@@ -160,7 +160,11 @@ const keyOf = (source: string, externalId: string) => `${source}\u0000${external
  * inbox gets its copy refreshed). Items must be valid (see `incomingReviewSchema`); an invalid one throws before
  * anything of its batch is written.
  */
-export async function storeItems(items: readonly IncomingReview[], ctx: StoreContext): Promise<StoreCounts> {
+export async function storeItems(
+  items: readonly IncomingReview[],
+  ctx: StoreContext,
+  opts: { trimDesk?: boolean } = {},
+): Promise<StoreCounts> {
   const total: StoreCounts = { created: 0, duplicate: 0, updated: 0 };
   for (let i = 0; i < items.length; i += BATCH_SIZE) {
     const c = await storeBatch(items.slice(i, i + BATCH_SIZE), ctx);
@@ -168,7 +172,8 @@ export async function storeItems(items: readonly IncomingReview[], ctx: StoreCon
     total.duplicate += c.duplicate;
     total.updated += c.updated;
   }
-  if (total.created > 0) await trimDesk();
+  // A caller storing a file in many calls (import) trims once at its end instead.
+  if (total.created > 0 && opts.trimDesk !== false) await trimDesk();
   return total;
 }
 
