@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { isApiSourceName } from '../adapters/sources';
 import { CsvRecordReader } from './csv-records';
 import { checkItem, externalItemSchema, MAX_TEXT } from './external-items';
-import { trimDesk } from './review-desk';
+import { DeskBulk } from './review-desk';
 import { BATCH_SIZE, type IncomingReview, SOURCE_NAME, type StoreContext, storeItems } from './review-store';
 import { recordSuccess } from './source-state';
 
@@ -198,11 +198,12 @@ export async function importFile(
   const rows =
     path.extname(file).toLowerCase() === '.json' ? jsonRows(file) : csvRows(file, total, opts.onProgress);
   let batch: IncomingReview[] = [];
+  const desk = new DeskBulk();
   // Where each external_id was first seen in this file: a repeat is reported with both places, not stored twice.
   const firstSeen = new Map<string, string>();
   const flush = async () => {
     if (batch.length === 0) return;
-    const c = await storeItems(batch, ctx, { trimDesk: false });
+    const c = await storeItems(batch, ctx, { desk });
     result.inserted += c.created;
     result.duplicate += c.duplicate;
     result.updated += c.updated;
@@ -238,7 +239,7 @@ export async function importFile(
     if (batch.length >= BATCH_SIZE) await flush();
   }
   await flush();
-  if (result.inserted > 0) await trimDesk();
+  await desk.finish();
   opts.onProgress?.(total, total, result.rows);
   await recordSuccess(opts.source, now);
   return result;

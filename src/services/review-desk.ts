@@ -51,3 +51,40 @@ export async function trimDesk(keep = RECENT_KEEP, slack = RECENT_KEEP): Promise
   }
   return removed;
 }
+
+type DeskCandidate = { _id: unknown; ingestedAt?: unknown } & Record<string, unknown>;
+
+/**
+ * For a caller storing many batches (a file import): open items go to the desk at once, the others only if they end
+ * up among the newest `keep` of the whole run — so a 50,000-row import writes a few hundred desk copies, not 50,000
+ * copies and then 50,000 deletes. `finish()` adds them and trims what they displaced.
+ */
+export class DeskBulk {
+  private newest: DeskCandidate[] = [];
+
+  constructor(private readonly keep = RECENT_KEEP) {}
+
+  /** The items a batch stored: returns the ones to add to the desk now (the open ones). */
+  offer(items: readonly DeskCandidate[]): DeskCandidate[] {
+    const now: DeskCandidate[] = [];
+    for (const item of items) {
+      if (isOpen(item as { status?: string; sentiment?: string })) now.push(item);
+      else this.newest.push(item);
+    }
+    if (this.newest.length > 2 * this.keep) this.cut();
+    return now;
+  }
+
+  async finish(): Promise<void> {
+    this.cut();
+    await addToDesk(this.newest);
+    this.newest = [];
+    await trimDesk();
+  }
+
+  private cut(): void {
+    const t = (d: DeskCandidate) => new Date(d.ingestedAt as Date).getTime();
+    this.newest.sort((a, b) => t(b) - t(a) || String(b._id).localeCompare(String(a._id)));
+    this.newest.length = Math.min(this.newest.length, this.keep);
+  }
+}

@@ -29,7 +29,7 @@ import { insertNew } from '../../models/insert-new';
 import { Review } from '../../models/review';
 import { ReviewDesk } from '../../models/review-desk';
 import { localDay, localWeek } from '../slack/time';
-import { addToDesk, trimDesk } from './review-desk';
+import { addToDesk, type DeskBulk, trimDesk } from './review-desk';
 import { insertReviewContributions } from './rollups';
 
 export const BATCH_SIZE = 500;
@@ -163,21 +163,25 @@ const keyOf = (source: string, externalId: string) => `${source}\u0000${external
 export async function storeItems(
   items: readonly IncomingReview[],
   ctx: StoreContext,
-  opts: { trimDesk?: boolean } = {},
+  opts: { desk?: DeskBulk } = {},
 ): Promise<StoreCounts> {
   const total: StoreCounts = { created: 0, duplicate: 0, updated: 0 };
   for (let i = 0; i < items.length; i += BATCH_SIZE) {
-    const c = await storeBatch(items.slice(i, i + BATCH_SIZE), ctx);
+    const c = await storeBatch(items.slice(i, i + BATCH_SIZE), ctx, opts.desk);
     total.created += c.created;
     total.duplicate += c.duplicate;
     total.updated += c.updated;
   }
-  // A caller storing a file in many calls (import) trims once at its end instead.
-  if (total.created > 0 && opts.trimDesk !== false) await trimDesk();
+  // A caller storing a file in many calls (import) passes a DeskBulk and finishes it at its end instead.
+  if (total.created > 0 && !opts.desk) await trimDesk();
   return total;
 }
 
-async function storeBatch(raw: readonly IncomingReview[], ctx: StoreContext): Promise<StoreCounts> {
+async function storeBatch(
+  raw: readonly IncomingReview[],
+  ctx: StoreContext,
+  bulk: DeskBulk | undefined,
+): Promise<StoreCounts> {
   if (raw.length === 0) return { created: 0, duplicate: 0, updated: 0 };
   const parsed = raw.map((r) => incomingReviewSchema.parse(r));
 
@@ -208,7 +212,7 @@ async function storeBatch(raw: readonly IncomingReview[], ctx: StoreContext): Pr
       created.map((d) => inboxDocFor(d)),
     );
     await insertReviewContributions(created, ctx.config.timezone, now);
-    await addToDesk(created);
+    await addToDesk(bulk ? bulk.offer(created) : created);
   }
 
   const edited = alreadyAt.map((i) => items[i] as ValidReview).filter((i) => i.sourceUpdatedAt);
