@@ -57,6 +57,8 @@ describe('metrics count items on the day they were written', () => {
       status: 200,
       body: { created: 1, duplicate: 0 },
     });
-    expect((await computeMetrics(t.ctx, 'this-month')).reviews.total.value).toBe(before.reviews.total.value + 1);
+    expect((await computeMetrics(t.ctx, 'this-month')).reviews.total.value).toBe(
+      before.reviews.total.value + 1,
+    );
   });
 });
