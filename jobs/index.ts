@@ -9,8 +9,8 @@ import { ingestJob } from './ingest';
 import { planNudgeJob } from './plan-nudge';
 import { publishJob } from './publish';
 import { reportJob } from './report';
-import { slackOutboxJob } from './slack-outbox';
 import { rollupJob } from './rollups';
+import { slackOutboxJob } from './slack-outbox';
 import { snapshotJob } from './snapshot';
 import type { Job, JobDeps } from './types';
 

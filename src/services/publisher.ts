@@ -27,8 +27,8 @@ import { POST_KIND } from './post-decisions';
 import { type PostView, type TargetResult, toView } from './post-view';
 import { POST_MESSAGES, publishKey, refreshCard } from './posts';
 import { reviewReplied } from './replies';
-import { enqueueSlack, type OutboxItem } from './slack-outbox';
 import { insertPublished } from './rollups';
+import { enqueueSlack, type OutboxItem } from './slack-outbox';
 
 export { publishKey };
 
