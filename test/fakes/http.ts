@@ -35,6 +35,10 @@ export async function listen(
       if (!res.headersSent) json(res, 500, { error: String(err) });
     });
   });
+  // Idle keep-alive connections stay open longer than a client keeps them (Node's default closes them after 5 s):
+  // on a loaded machine the server's close could race a client reusing the socket, failing a call with
+  // "fetch failed" that no real API would cause.
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(wantedPort, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
