@@ -5,6 +5,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { targetLabel } from '../adapters/targets';
 import { fmt1 } from '../slack/blocks/metrics';
+import { goalBand, judgeCadence, VERDICT_WORDS } from './cadence';
 import type { WeeklySeries } from './metrics';
 
 export interface Chart {
@@ -125,8 +126,12 @@ export async function ratingVolumeChart(series: WeeklySeries): Promise<Chart> {
 
 /** Posts per week per target (bars) against each target's cadence band (shaded min–max). */
 export async function postsCadenceChart(series: WeeklySeries): Promise<Chart> {
+  const lastWeek = series.weeks[series.weeks.length - 1] ?? '';
+  // A week still running is labelled so: its bars are not a whole week's posts.
+  const shownWeek = (w: string) =>
+    w === lastWeek && series.lastWeek.partial ? `${weekLabel(w)} so far` : weekLabel(w);
   const values = series.posts.map((p) => ({
-    week: weekLabel(p.week),
+    week: shownWeek(p.week),
     target: targetLabel(p.target),
     count: p.count,
   }));
@@ -172,19 +177,20 @@ export async function postsCadenceChart(series: WeeklySeries): Promise<Chart> {
       ...(empty ? [emptyNote('No posts published in these weeks')] : []),
     ],
   };
-  const lastWeek = series.weeks[series.weeks.length - 1] ?? '';
+  const { days, partial } = series.lastWeek;
   const parts = targets.map((t) => {
     const n = series.posts.find((p) => p.target === t && p.week === lastWeek)?.count ?? 0;
     const goal = series.cadence[t];
     const name = targetLabel(t);
     if (!goal) return `${name} ${n}`;
-    const band = goal.min === goal.max ? `${goal.min}` : `${goal.min}–${goal.max}`;
-    const verdict = n < goal.min ? 'below plan' : n > goal.max ? 'above plan' : 'on plan';
-    return `${name} ${n} (goal ${band}, ${verdict})`;
+    // The same verdict as the metrics text (src/services/cadence.ts), for the days of the week counted.
+    const verdict = VERDICT_WORDS[judgeCadence(n, goal, days, partial).verdict];
+    return `${name} ${n} (goal ${goalBand(goal)}, ${verdict})`;
   });
+  const soFar = partial ? ` so far (${days} of 7 days)` : '';
   const altText = empty
     ? `No posts published in these ${series.weeks.length} weeks${weekRange(series.weeks)}.`
-    : `Posts per week over ${series.weeks.length} weeks; in week ${weekLabel(lastWeek)}: ${parts.join('; ')}.`;
+    : `Posts per week over ${series.weeks.length} weeks; in week ${weekLabel(lastWeek)}${soFar}: ${parts.join('; ')}.`;
   return {
     filename: 'posts-per-week.png',
     title: 'Posts per week vs cadence',

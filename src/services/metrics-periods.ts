@@ -9,8 +9,12 @@ export interface Period {
   /** First and last local day, inclusive (YYYY-MM-DD). */
   fromDay: string;
   toDay: string;
-  /** Number of local days. */
+  /** Number of local days counted so far (a partial period: up to and including today). */
   days: number;
+  /** Days of the whole calendar period (this month on 1 Dec: 31), equal to `days` unless it is partial. */
+  totalDays: number;
+  /** The calendar period is still running: its figures cover `days` of `totalDays`. */
+  partial: boolean;
   /** Instants: the start of fromDay, and the end of toDay or now, whichever is earlier. */
   start: Date;
   end: Date;
@@ -21,13 +25,28 @@ export interface Periods {
   previous: Period;
 }
 
-function makePeriod(kind: PeriodKind, from: DateTime, to: DateTime, now: DateTime): Period {
+export const dayCount = (from: DateTime, to: DateTime) =>
+  Math.round(to.startOf('day').diff(from.startOf('day'), 'days').days) + 1;
+
+/**
+ * `fullTo`: the last day of the whole calendar period, for a period cut at today (this month). Rolling windows
+ * (7d, 30d, 90d) are whole by definition: N days up to now.
+ */
+function makePeriod(
+  kind: PeriodKind,
+  from: DateTime,
+  to: DateTime,
+  now: DateTime,
+  fullTo?: DateTime,
+): Period {
   const endOfTo = to.endOf('day');
   return {
     kind,
     fromDay: from.toISODate() as string,
     toDay: to.toISODate() as string,
-    days: Math.round(to.startOf('day').diff(from.startOf('day'), 'days').days) + 1,
+    days: dayCount(from, to),
+    totalDays: dayCount(from, fullTo ?? to),
+    partial: fullTo !== undefined && now < fullTo.endOf('day'),
     start: from.startOf('day').toJSDate(),
     end: (endOfTo < now ? endOfTo : now).toJSDate(),
   };
@@ -53,8 +72,9 @@ export function resolvePeriods(kind: PeriodKind, nowDate: Date, timezone: string
       const elapsed = Math.round(today.diff(from, 'days').days);
       const prevFrom = from.minus({ months: 1 });
       const prevTo = DateTime.min(prevFrom.plus({ days: elapsed }), prevFrom.endOf('month').startOf('day'));
+      // Like with like: the same days of the previous month, not the whole of it.
       return {
-        current: makePeriod(kind, from, today, now),
+        current: makePeriod(kind, from, today, now, from.endOf('month').startOf('day')),
         previous: makePeriod(kind, prevFrom, prevTo, now),
       };
     }
@@ -86,7 +106,21 @@ export function periodLabel(p: Period): string {
     'last-week': 'last week',
   };
   const fmt = (d: string) => DateTime.fromISO(d).setLocale('en-GB').toFormat('d LLL yyyy');
+  if (p.partial) {
+    // "this month so far (1–15 Dec 2026, 15 of 31 days)": the figures cover part of the month, and say so.
+    return `${names[p.kind]} so far (${compactDayRange(p.fromDay, p.toDay)}, ${p.days} of ${p.totalDays} days)`;
+  }
   return `${names[p.kind]} (${fmt(p.fromDay)} – ${fmt(p.toDay)})`;
+}
+
+/** "1 Dec 2026", "1–15 Dec 2026", "24 Nov – 7 Dec 2026", "28 Dec 2026 – 3 Jan 2027". */
+export function compactDayRange(fromDay: string, toDay: string): string {
+  const a = DateTime.fromISO(fromDay).setLocale('en-GB');
+  const b = DateTime.fromISO(toDay).setLocale('en-GB');
+  if (fromDay === toDay) return a.toFormat('d LLL yyyy');
+  if (a.hasSame(b, 'month')) return `${a.toFormat('d')}–${b.toFormat('d LLL yyyy')}`;
+  if (a.hasSame(b, 'year')) return `${a.toFormat('d LLL')} – ${b.toFormat('d LLL yyyy')}`;
+  return `${a.toFormat('d LLL yyyy')} – ${b.toFormat('d LLL yyyy')}`;
 }
 
 export function isPeriodKind(s: string): s is PeriodKind {

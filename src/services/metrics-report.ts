@@ -4,6 +4,7 @@
  * negatives from the review desk; reviews count on the local day they were written (`postedAt`). Averages are
  * sums ÷ counts; medians are taken in JS over the roll-ups' lists of hours.
  */
+import { DateTime } from 'luxon';
 import { AudienceSnapshot } from '../../models/audience-snapshot';
 import { Post } from '../../models/post';
 import { ReviewDesk } from '../../models/review-desk';
@@ -61,7 +62,14 @@ export interface MetricsReport {
     negatives: number;
     sparkline: number[];
   };
-  feedbackRate: Availability<{ items: number; visits: number; rate: number; previous: number | null }>;
+  feedbackRate: Availability<{
+    items: number;
+    visits: number;
+    rate: number;
+    previous: number | null;
+    /** The recorded months behind `visits`: each month's count and how many of its days the period counts. */
+    basis: VisitBasis[];
+  }>;
   response: {
     medianHours: Compared<number | null>;
     samples: number;
@@ -282,15 +290,34 @@ export async function visitsByMonth(
   return out;
 }
 
-function proratedVisits(p: Period, visits: Map<string, number>): { visits: number; missing: string[] } {
+export interface VisitBasis {
+  month: string;
+  /** Visits recorded for the whole month. */
+  count: number;
+  /** Days of the month inside the period, of `monthDays`. */
+  days: number;
+  monthDays: number;
+}
+
+/** Visits for the period's days: each month's count × the share of its days the period covers (so far). */
+function proratedVisits(
+  p: Period,
+  visits: Map<string, number>,
+): { visits: number; missing: string[]; basis: VisitBasis[] } {
   let total = 0;
   const missing: string[] = [];
+  const basis: VisitBasis[] = [];
   for (const { month, share } of monthShares(p.fromDay, p.toDay)) {
     const n = visits.get(month);
-    if (n === undefined) missing.push(month);
-    else total += n * share;
+    if (n === undefined) {
+      missing.push(month);
+      continue;
+    }
+    total += n * share;
+    const monthDays = DateTime.fromISO(`${month}-01`).daysInMonth as number;
+    basis.push({ month, count: n, days: Math.round(share * monthDays), monthDays });
   }
-  return { visits: total, missing };
+  return { visits: total, missing, basis };
 }
 
 async function feedbackRateFigure(
@@ -329,6 +356,7 @@ async function feedbackRateFigure(
     visits: cur.visits,
     rate: (items / cur.visits) * 100,
     previous: prev.missing.length === 0 && prev.visits > 0 ? (prevItems / prev.visits) * 100 : null,
+    basis: cur.basis,
   };
 }
 

@@ -2,6 +2,7 @@
 import { DateTime } from 'luxon';
 import type { SmxContext } from '../context';
 import { type Goals, loadGoals } from './goals';
+import { dayCount } from './metrics-periods';
 import { loadRollups } from './rollups';
 
 export interface WeeklySeries {
@@ -9,6 +10,8 @@ export interface WeeklySeries {
   reviews: Array<{ week: string; count: number; avgRating: number | null }>;
   posts: Array<{ week: string; target: string; count: number }>;
   cadence: Goals['cadence'];
+  /** Days of the last week inside the series (7 unless it ends mid-week), and whether that week is still running. */
+  lastWeek: { days: number; partial: boolean };
 }
 
 const weekOf = (day: string) => DateTime.fromISO(day, { zone: 'UTC' }).toFormat("kkkk-'W'WW");
@@ -22,6 +25,7 @@ export async function weeklySeries(
 ): Promise<WeeklySeries> {
   const end = DateTime.fromISO(endDay, { zone: ctx.config.timezone });
   const firstWeekStart = end.startOf('week').minus({ weeks: weeks - 1 });
+  const lastWeekDays = Math.min(7, dayCount(end.startOf('week'), end));
   const keys: string[] = [];
   for (let i = 0; i < weeks; i++) keys.push(firstWeekStart.plus({ weeks: i }).toFormat("kkkk-'W'WW"));
   const [goals, rows] = await Promise.all([
@@ -56,5 +60,6 @@ export async function weeklySeries(
       [...targets].map((target) => ({ week, target, count: pubOf.get(`${target}|${week}`) ?? 0 })),
     ),
     cadence: goals.cadence,
+    lastWeek: { days: lastWeekDays, partial: lastWeekDays < 7 || ctx.now() < end.endOf('day').toJSDate() },
   };
 }

@@ -73,7 +73,9 @@ describe('App Home tab', () => {
     expect(buttons[0]?.value).toMatch(/^P\d{4}:1$/);
     expect(text).toContain('to Facebook + X: Blood drive on Friday');
     expect(text).toContain(':red_circle: 2 open; the oldest arrived 3.3 days ago');
-    expect(text).toContain('Facebook Page: ▓▓▓▓▓▓▓▓▓░ 3 posts so far, 3.4 expected by now (goal 1–2/week)');
+    expect(text).toContain(
+      'Facebook Page: ▓▓▓▓▓▓▓▓▓░ 3 posts so far, 3.4–6.9 due by now (goal 1–2/week) :white_check_mark: on plan',
+    );
     expect(text).toContain('Feedback rate: not available — no visits recorded');
     expect(text).toContain('median 30 h — :warning: over the 24 h goal');
     expect(t.slack.violations).toEqual([]);

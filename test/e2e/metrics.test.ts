@@ -180,7 +180,9 @@ describe('/smx metrics, goals and visits over HTTP', () => {
     expect(text).toContain('By source: Google 5 ▲ from 4 · Feedback 3 ▲ from 0 · Facebook 2 ▲ from 0');
     expect(text).toContain('Average rating: ★★★☆☆ *3.4* of 5 (7 rated) ▼ from 4');
     expect(text).toContain('Negative: *30 %* (3) ▲ from 25 %');
-    expect(text).toContain('Feedback rate: *3.3 %* (10 of 300 visits)');
+    expect(text).toContain(
+      'Feedback rate: *3.3 %* (10 items; 300 visits, prorated by day from 310 in Oct 2026 and 300 in Nov 2026)',
+    );
     expect(text).toContain('▓▓▓░░░░░░░ 33 % of the 10 % goal');
     expect(text).toContain('median *4 h* (2 items) ▼ from 10 h · :white_check_mark: within the 24 h goal');
     expect(text).toContain('1 negative still open, the oldest 4.3 days old');

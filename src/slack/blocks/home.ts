@@ -1,12 +1,13 @@
 /** The App Home tab: pure builder from HomeData (see src/services/home.ts). */
 import type { KnownBlock, View } from '@slack/types';
 import { targetLabel } from '../../adapters/targets';
+import { goalBand, judgeCadence } from '../../services/cadence';
 import type { HomeData } from '../../services/home';
 import { HOME_DRAFT_BLOCK_PREFIX, POST_ACTION_IDS } from '../ids';
 import { quoteOutside } from '../text';
 import { formatLocal, slackDate } from '../time';
 import { reviewItemBlocks } from './digest';
-import { feedbackRateLine, fmt1, hours, progressBar } from './metrics';
+import { dueText, feedbackRateLine, hours, progressBar, verdictText } from './metrics';
 import { planFillButtons, planWeekText } from './plan';
 
 function section(text: string): KnownBlock {
@@ -16,18 +17,17 @@ function section(text: string): KnownBlock {
 export function goalProgressLines(d: HomeData): string[] {
   const r = d.month;
   const lines: string[] = [];
-  const days = r.periods.current.days;
+  const { days, partial } = r.periods.current;
   for (const p of r.posting) {
     if (!p.goal) continue;
-    // Progress toward this month's share of the weekly goal so far.
-    const due = (p.goal.min * days) / 7;
-    const band = p.goal.min === p.goal.max ? `${p.goal.min}` : `${p.goal.min}–${p.goal.max}`;
     if (!p.connected && p.posts === 0) {
       lines.push(`• ${p.label}: not available — not connected (${p.howToConnect})`);
       continue;
     }
+    // Progress toward this month's share of the weekly goal so far, with the verdict `/smx metrics` gives.
+    const j = judgeCadence(p.posts, p.goal, days, partial);
     lines.push(
-      `• ${p.label}: ${progressBar(due === 0 ? 1 : p.posts / due)} ${p.posts} ${p.posts === 1 ? 'post' : 'posts'} so far, ${fmt1(due)} expected by now (goal ${band}/week)`,
+      `• ${p.label}: ${progressBar(j.dueMin === 0 ? 1 : p.posts / j.dueMin)} ${p.posts} ${p.posts === 1 ? 'post' : 'posts'} so far, ${dueText(j)} due by now (goal ${goalBand(p.goal)}/week) ${verdictText(j)}`,
     );
   }
   lines.push(`• ${feedbackRateLine(r).replace('\n', ' ')}`);

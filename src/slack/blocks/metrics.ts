@@ -1,8 +1,15 @@
 /** `/smx metrics`, the weekly report and the App Home goals: pure builders from a MetricsReport. */
 import type { KnownBlock } from '@slack/types';
 import { DateTime } from 'luxon';
-import type { MetricsReport } from '../../services/metrics';
-import { periodLabel, sparkline } from '../../services/metrics';
+import {
+  type CadenceJudgement,
+  type CadenceVerdict,
+  goalBand,
+  judgeCadence,
+  VERDICT_WORDS,
+} from '../../services/cadence';
+import type { MetricsReport, VisitBasis } from '../../services/metrics';
+import { compactDayRange, periodLabel, sparkline } from '../../services/metrics';
 import { escapeMrkdwn } from '../text';
 import { sourceLabel } from './digest';
 import type { SlackMessage } from './help';
@@ -39,24 +46,39 @@ export function hours(h: number): string {
   return `${nf1.format(h / 24)} days`;
 }
 
-function cadenceVerdict(perWeek: number, goal: { min: number; max: number } | null): string {
-  if (!goal) return '';
-  const band = goal.min === goal.max ? `${goal.min}` : `${goal.min}–${goal.max}`;
-  const rounded = Math.round(perWeek * 10) / 10;
-  if (rounded < goal.min) return ` · goal ${band}/week :warning: below plan`;
-  if (rounded > goal.max) return ` · goal ${band}/week :large_blue_circle: above plan`;
-  return ` · goal ${band}/week :white_check_mark: on plan`;
+const VERDICT_ICONS: Record<CadenceVerdict, string> = {
+  below: ':warning:',
+  on: ':white_check_mark:',
+  above: ':large_blue_circle:',
+};
+
+/** ":warning: below plan" — the one wording of a cadence verdict, for metrics, the report and Home. */
+export function verdictText(j: CadenceJudgement): string {
+  return `${VERDICT_ICONS[j.verdict]} ${VERDICT_WORDS[j.verdict]}`;
 }
 
+/** "0.3–0.4" posts due by now. */
+export function dueText(j: CadenceJudgement): string {
+  return j.dueMin === j.dueMax ? fmt1(j.dueMin) : `${fmt1(j.dueMin)}–${fmt1(j.dueMax)}`;
+}
+
+const postsWord = (n: number) => `${n} post${n === 1 ? '' : 's'}`;
+
 export function postingLines(r: MetricsReport): string[] {
+  const cur = r.periods.current;
   return r.posting.map((p) => {
     if (!p.connected && p.posts === 0)
       return `• ${p.label}: not available — not connected (${p.howToConnect})`;
-    return `• ${p.label}: *${fmt1(p.perWeek)} a week* (${p.posts} post${p.posts === 1 ? '' : 's'})${trend(
-      p.perWeek,
-      p.prevPerWeek,
-      fmt1,
-    )}${cadenceVerdict(p.perWeek, p.goal)}`;
+    const j = p.goal ? judgeCadence(p.posts, p.goal, cur.days, cur.partial) : null;
+    if (cur.partial) {
+      // A running period is not extrapolated to a weekly rate (1 post on the 1st is not "7 a week"): the posts so
+      // far, against what was due so far, compared with the same days of the previous period.
+      const goal =
+        j && p.goal ? ` · ${dueText(j)} due by now (goal ${goalBand(p.goal)}/week) ${verdictText(j)}` : '';
+      return `• ${p.label}: *${postsWord(p.posts)} so far*${trend(p.posts, p.prevPosts, fmt0)}${goal}`;
+    }
+    const goal = j && p.goal ? ` · goal ${goalBand(p.goal)}/week ${verdictText(j)}` : '';
+    return `• ${p.label}: *${fmt1(p.perWeek)} a week* (${postsWord(p.posts)})${trend(p.perWeek, p.prevPerWeek, fmt1)}${goal}`;
   });
 }
 
@@ -98,11 +120,41 @@ export function feedbackRateLine(r: MetricsReport): string {
   const goal = r.goals.feedbackRate;
   if (!f.available) return `Feedback rate: not available — ${f.reason}`;
   const ofGoal = f.rate / goal;
-  return `Feedback rate: *${fmt1(f.rate)} %* (${f.items} of ${fmt0(f.visits)} visits)${trend(
+  return `Feedback rate: *${fmt1(f.rate)} %* (${visitsText(f.items, f.visits, f.basis)})${trend(
     f.rate,
     f.previous,
     (n) => `${fmt1(n)} %`,
   )}\n${progressBar(ofGoal)} ${fmt0(ofGoal * 100)} % of the ${fmt1(goal)} % goal${ofGoal >= 1 ? ' :white_check_mark:' : ''}`;
+}
+
+const monthName = (month: string) => DateTime.fromISO(`${month}-01`).setLocale('en-GB').toFormat('LLL yyyy');
+
+/**
+ * "10 of 300 visits" for whole months; visits prorated to the period's days are shown as such: "1 item; 13 of 400
+ * visits, prorated for 1 of 31 days", or across months "…; 300 visits, prorated by day from 310 in Oct 2026 and 300
+ * in Nov 2026".
+ */
+export function visitsText(items: number, visits: number, basis: readonly VisitBasis[]): string {
+  if (basis.every((b) => b.days === b.monthDays)) return `${items} of ${fmt0(visits)} visits`;
+  const itemsWord = `${items} item${items === 1 ? '' : 's'}`;
+  const only = basis.length === 1 ? basis[0] : undefined;
+  if (only)
+    return `${itemsWord}; ${fmt0(visits)} of ${fmt0(only.count)} visits, prorated for ${only.days} of ${only.monthDays} days`;
+  const from = basis.map((b) => `${fmt0(b.count)} in ${monthName(b.month)}`);
+  const list =
+    from.length > 1 ? `${from.slice(0, -1).join(', ')} and ${from[from.length - 1]}` : from.join('');
+  return `${itemsWord}; ${fmt0(visits)} visits, prorated by day from ${list}`;
+}
+
+/** The footer's "compare with …": the same days of last month for a running month, the whole one otherwise. */
+export function comparisonText(r: MetricsReport): string {
+  const { current: cur, previous: prev } = r.periods;
+  const range = compactDayRange(prev.fromDay, prev.toDay);
+  const prevMonth = DateTime.fromISO(prev.fromDay).setLocale('en-GB').toFormat('LLLL');
+  if (cur.kind === 'this-month') return `the same days of ${prevMonth} (${range})`;
+  if (cur.kind === 'last-month') return `${prevMonth} (${range})`;
+  if (cur.kind === 'last-week') return `the week before (${range})`;
+  return `the previous ${prev.days} days (${range})`;
 }
 
 export function responseLine(r: MetricsReport, now: Date): string {
@@ -170,7 +222,7 @@ export function metricsMessage(r: MetricsReport, now: Date, title = 'Metrics'): 
       elements: [
         {
           type: 'mrkdwn',
-          text: `▲/▼ compare with the previous ${r.periods.previous.days} days (${r.periods.previous.fromDay} – ${r.periods.previous.toDay}).${
+          text: `▲/▼ compare with ${comparisonText(r)}.${
             r.facility ? ' Posting, approvals and audience are hospital-wide.' : ''
           } Goals: \`/smx goals\`.`,
         },

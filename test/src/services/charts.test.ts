@@ -9,6 +9,7 @@ test('charts render real PNGs of sane size even with no data, and the alt text s
     reviews: weeks.map((week) => ({ week, count: 0, avgRating: null })),
     posts: [],
     cadence: {},
+    lastWeek: { days: 7, partial: false },
   };
   for (const chart of [await ratingVolumeChart(empty), await postsCadenceChart(empty)]) {
     const size = pngSize(chart.png);
@@ -30,12 +31,32 @@ test('the alt text states the finding', async () => {
       { week, target: 'x', count: 4 },
     ]),
     cadence: { facebook: { min: 1, max: 2 }, x: { min: 3, max: 3 } },
+    lastWeek: { days: 7, partial: false },
   };
   expect((await ratingVolumeChart(series)).altText).toBe(
     'Reviews and feedback per week over 4 weeks; in week W48: 7, down from 8; average rating 4.3, up from 4.2.',
   );
   expect((await postsCadenceChart(series)).altText).toBe(
     'Posts per week over 4 weeks; in week W48: Facebook 1 (goal 1–2, on plan); X 4 (goal 3, above plan).',
+  );
+});
+
+test('a week still running is judged against what was due so far, as the metrics text judges it', async () => {
+  // Tue 1 Dec: week W49 has run 2 days; 1 post against 2–3 a week (0.6–0.9 due) is on plan, not "below plan".
+  const series: WeeklySeries = {
+    weeks: ['2026-W48', '2026-W49'],
+    reviews: [],
+    posts: [
+      { week: '2026-W48', target: 'x', count: 2 },
+      { week: '2026-W49', target: 'x', count: 1 },
+      { week: '2026-W48', target: 'facebook', count: 0 },
+      { week: '2026-W49', target: 'facebook', count: 3 },
+    ],
+    cadence: { x: { min: 2, max: 3 }, facebook: { min: 1, max: 1 } },
+    lastWeek: { days: 2, partial: true },
+  };
+  expect((await postsCadenceChart(series)).altText).toBe(
+    'Posts per week over 2 weeks; in week W49 so far (2 of 7 days): X 1 (goal 2–3, on plan); Facebook 3 (goal 1, above plan).',
   );
 });
 
