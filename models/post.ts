@@ -12,6 +12,10 @@ export const POST_STATUSES = [
 ] as const;
 export type PostStatus = (typeof POST_STATUSES)[number];
 
+/** What a post does; each kind is one file in src/services/post-kinds/ (its checks, card preview and publish call). */
+export const POST_KINDS = ['post', 'reply', 'repost', 'video_fix'] as const;
+export type PostKindName = (typeof POST_KINDS)[number];
+
 const targetResultSchema = new Schema(
   {
     status: { type: String, enum: ['published', 'failed', 'needs_check'], required: true },
@@ -33,12 +37,12 @@ const findingSchema = new Schema(
 );
 
 /**
- * A drafted social-media post — or a reply to a review (`kind: 'reply'`) — and its whole lifecycle (draft → approval
- * → publishing). A reply has one target, a reply target (src/adapters/reply-targets/), and the review it answers.
+ * A drafted social-media post — or a reply to a review (`kind: 'reply'`), a repost of an X post (`repost`), new
+ * metadata for a YouTube video (`video_fix`) — and its whole lifecycle (draft → approval → publishing). A reply has one target, a reply target (src/adapters/reply-targets/), and the review it answers.
  */
 const postSchema = new Schema(
   {
-    kind: { type: String, enum: ['post', 'reply'], default: 'post' },
+    kind: { type: String, enum: POST_KINDS, default: 'post' },
     /** For a reply: the review it answers (and the digest message the Draft reply click came from, to redraw it). */
     reply: {
       type: new Schema(
@@ -88,6 +92,23 @@ const postSchema = new Schema(
     /** Per-target outcome, keyed by target name (set with `$set: { 'results.x': … }`). */
     results: { type: Map, of: targetResultSchema, default: {} },
     publishedAt: { type: Date, default: null },
+    /** Kind-specific data: a repost's original post, a video fix's snapshot of the video it was drafted from, validated by the target that publishes it (e.g. targets/youtube.ts). */
+    details: { type: Schema.Types.Mixed, default: null },
+    /** Which YouTube video / Flickr photo the text links to (title looked up at drafting), for the card. */
+    previews: {
+      type: [
+        new Schema(
+          {
+            service: { type: String, required: true },
+            url: { type: String, required: true },
+            title: { type: String, default: null },
+            note: { type: String, default: null },
+          },
+          { _id: false },
+        ),
+      ],
+      default: [],
+    },
     /** Evergreen item this draft came from, if any. */
     cannedId: { type: String, default: null },
     /** Bumped on every edit so a stale card or modal cannot act on old text. An approval approves one revision. */

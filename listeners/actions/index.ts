@@ -1,12 +1,19 @@
 import type { App } from '@slack/bolt';
 import type { SmxContext } from '../../src/context';
-import { PLAN_ACTION_IDS, POST_ACTION_IDS, REPLY_ACTION_IDS, REVIEW_ACTION_IDS } from '../../src/slack/ids';
+import {
+  PLAN_ACTION_IDS,
+  POST_ACTION_IDS,
+  REPLY_ACTION_IDS,
+  REVIEW_ACTION_IDS,
+  VIDEO_ACTION_IDS,
+} from '../../src/slack/ids';
 import { approvePost } from './approve-post';
 import { approvePostNow } from './approve-post-now';
 import { assignReview } from './assign-review';
 import { draftReply } from './draft-reply';
 import { editPost } from './edit-post';
 import { fillPlan } from './fill-plan';
+import { fixVideo } from './fix-video';
 import { markPublished } from './mark-published';
 import { markReplied } from './mark-replied';
 import { markReviewHandled } from './mark-review-handled';
@@ -34,4 +41,5 @@ export function register(app: App, ctx: SmxContext): void {
   app.action(REPLY_ACTION_IDS.pickTemplate, pickReplyTemplate(ctx));
   app.action(REPLY_ACTION_IDS.overridePhi, overridePhi(ctx));
   app.action(REPLY_ACTION_IDS.markReplied, markReplied(ctx));
+  app.action(VIDEO_ACTION_IDS.fix, fixVideo(ctx));
 }

@@ -34,6 +34,8 @@ export interface AudienceTarget {
   connected(config: Config): boolean;
   howToConnect: string;
   names?: AudienceNames;
+  /** False for a channel smx does not post to (YouTube): metrics show its audience, not a posting cadence. */
+  posts?: boolean;
   /** Throws on failure (after the shared retries); the job records the message in SourceState. */
   fetch(config: Config, retry: RetryPolicy): Promise<AudienceReading>;
 }
@@ -104,6 +106,7 @@ export const youtubeAudience: AudienceTarget = {
   connected: (config) => config.youtube !== undefined,
   howToConnect: 'set YOUTUBE_CLIENT_ID, YOUTUBE_CLIENT_SECRET, YOUTUBE_REFRESH_TOKEN and YOUTUBE_CHANNEL_ID',
   names: { followers: 'subscribers', likes: 'views' },
+  posts: false,
   async fetch(config, retry) {
     const yt = config.youtube;
     if (!yt) throw new Error('YouTube is not configured');

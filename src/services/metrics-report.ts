@@ -210,7 +210,7 @@ export async function computeMetrics(
 
   // Posting cadence: targets with a goal, a connection or a publication.
   const targetNames = new Set<string>([
-    ...audienceTargets.map((t) => t.name),
+    ...audienceTargets.filter((t) => t.posts !== false).map((t) => t.name),
     ...Object.keys(goals.cadence),
     ...postCounts.keys(),
   ]);

@@ -18,6 +18,7 @@ import { getClaim, noteClaim, releaseClaim, tryClaim } from './claims';
 import { SETTLED_STATUSES } from './decision-retention';
 import { announceInOrder, type DecisionWinner, decide, describeDecision, lastDecision } from './decisions';
 import { describeFindings } from './phi';
+import { postKind } from './post-kinds';
 import { POST_MESSAGES } from './post-messages';
 import { phiBlocks, runPhi } from './post-phi';
 import { type PostView, toView } from './post-view';
@@ -208,7 +209,7 @@ export async function approvePost(
     before: { status: post.status, revision, scheduledAt: post.scheduledAt },
     dm: (p) =>
       p.kind !== 'reply'
-        ? `:white_check_mark: <@${userId}> approved your post *${p.shortId}*; it will go out ${goesOut(ctx, p)}.`
+        ? `:white_check_mark: <@${userId}> approved your ${postKind(p.kind).noun.toLowerCase()} *${p.shortId}*; it will go out ${goesOut(ctx, p)}.`
         : p.targets.includes('copy')
           ? `:white_check_mark: <@${userId}> approved your reply *${p.shortId}*. This site has no API: copy the text from its card, post it under the review, then press *Mark as replied* on the card.`
           : `:white_check_mark: <@${userId}> approved your reply *${p.shortId}*; smx posts it within a minute.`,
@@ -274,6 +275,7 @@ export async function canEdit(
   if (!(await authorOrApprover(ctx, client, post, userId))) {
     return { post, denied: POST_MESSAGES.notAuthorOrApprover('edit') };
   }
+  if (!postKind(post.kind).editable) return { post, denied: POST_MESSAGES.notEditable(post.shortId) };
   return { post, denied: await staleReason(ctx, post, revision, EDITABLE) };
 }
 
@@ -290,11 +292,14 @@ export async function editPost(
   if (denied) return { kind: 'denied', message: denied };
   const trimmed = text.trim();
   if (trimmed === '') return { kind: 'invalid', message: 'The post needs some text.' };
-  const kind = post.kind ?? 'post';
-  const checks = await runChecks(trimmed, post.targets, kind);
+  const checks = await runChecks(trimmed, post.targets, post.kind);
   if (checks.errors.length > 0) return { kind: 'invalid', message: checks.errors.join(' ') };
   // The guard runs again on the new text; an override applied to the old text does not carry over.
-  const phi = await runPhi(ctx, trimmed, kind, post.reply?.reviewId);
+  const phi = await runPhi(
+    ctx,
+    { text: trimmed, kind: post.kind, details: post.details },
+    post.reply?.reviewId,
+  );
   return applyDecision(ctx, client, {
     post,
     action: 'edit',
@@ -481,6 +486,6 @@ export async function overridePhi(
     before: { findings: post.phi?.findings ?? [], revision },
     after: { reason },
     dm: (p) =>
-      `:warning: <@${userId}> overrode the PHI guard on your ${p.kind === 'reply' ? 'reply' : 'post'} *${p.shortId}*: “${escapeMrkdwn(truncate(reason, 300))}”. It still needs approving.`,
+      `:warning: <@${userId}> overrode the PHI guard on your ${postKind(p.kind).noun.toLowerCase()} *${p.shortId}*: “${escapeMrkdwn(truncate(reason, 300))}”. It still needs approving.`,
   });
 }

@@ -29,6 +29,8 @@ export const POST_MESSAGES = {
     `The PHI guard flagged this draft, so it cannot be approved as it is:\n${findings.map((f) => `• ${f}`).join('\n')}\nThe author can *Edit* it, or an approver can *Override PHI guard* with a written reason. Nothing was changed.`,
   /** A click that lost to, or came after, another decision: `decision` names who did what. */
   handled: (decision: string) => `${decision}; nothing was changed.`,
+  notEditable: (id: string) =>
+    `Post ${id} is a repost: it shares the original as it is, so there is no text to edit. Nothing was changed — reject it and draft another if needed.`,
   alreadyHandled: (who: string) => `This was already handled by ${who}. Nothing was changed.`,
   /** A click on a card of a post settled so long ago that its decision records were removed. */
   settled: (id: string, status: string) =>

@@ -6,19 +6,23 @@ import { Review } from '../../models/review';
 import type { SmxContext } from '../context';
 import type { CardOptions } from '../slack/blocks/approval-card';
 import { checkDraft, reviewTextForChannel } from './phi-config';
+import { postKind } from './post-kinds';
 import type { PhiState, PostView } from './post-view';
 
-/** The PHI guard on a draft: a reply is checked against the reviewer's own name too. No override yet. */
+/**
+ * The PHI guard on a draft, with its kind's rules (post-kinds/): a reply is checked against the reviewer's own name
+ * too; a repost's guard reads the post it shares. No override yet.
+ */
 export async function runPhi(
   ctx: SmxContext,
-  text: string,
-  kind: 'post' | 'reply',
+  draft: { text: string; kind?: string | null; details?: Record<string, unknown> | null },
   reviewId?: string | null,
 ): Promise<PhiState> {
   const reviewer = reviewId
     ? ((await Review.findById(reviewId).select({ authorName: 1 }).lean())?.authorName ?? null)
     : null;
-  const result = checkDraft(ctx.config, text, kind, reviewer);
+  const kind = postKind(draft.kind);
+  const result = checkDraft(ctx.config, kind.phiText(draft), kind.phiMode, reviewer);
   return {
     findings: result.findings.map(({ kind: k, match, why }) => ({ kind: k, match, why })),
     overriddenBy: null,

@@ -1,5 +1,6 @@
 /** A plain, typed snapshot of a post (Maps flattened), what services pass to Block Kit builders. */
-import type { PostStatus } from '../../models/post';
+import { POST_KINDS, type PostKindName, type PostStatus } from '../../models/post';
+import type { LinkPreview } from './link-previews';
 
 export interface TargetResult {
   status: 'published' | 'failed' | 'needs_check';
@@ -30,7 +31,7 @@ export interface PhiState {
 export interface PostView {
   id: string;
   /** Optional so that views built by hand (tests, fixtures) need not name them: absent = a post, no findings. */
-  kind?: 'post' | 'reply';
+  kind?: PostKindName;
   reply?: ReplyRef | null;
   phi?: PhiState;
   shortId: string;
@@ -53,6 +54,10 @@ export interface PostView {
   results: Record<string, TargetResult>;
   publishedAt: Date | null;
   cannedId: string | null;
+  /** Kind-specific data (post-kinds/): a repost's original, a video fix's video. */
+  details?: Record<string, unknown> | null;
+  /** YouTube/Flickr links in the text, looked up at drafting. */
+  previews?: LinkPreview[];
   revision: number;
   /** Who last changed the text (the author unless someone edited it). */
   textBy: string;
@@ -71,7 +76,7 @@ export function toView(doc: any): PostView {
   const r = o.reply;
   return {
     id: String(o._id),
-    kind: o.kind === 'reply' ? 'reply' : 'post',
+    kind: POST_KINDS.includes(o.kind) ? o.kind : 'post',
     reply: r
       ? {
           reviewId: r.reviewId,
@@ -114,6 +119,13 @@ export function toView(doc: any): PostView {
     results,
     publishedAt: o.publishedAt ?? null,
     cannedId: o.cannedId ?? null,
+    details: o.details && typeof o.details === 'object' ? { ...o.details } : null,
+    previews: (o.previews ?? []).map((p: LinkPreview) => ({
+      service: p.service,
+      url: p.url,
+      title: p.title ?? null,
+      note: p.note ?? null,
+    })),
     revision: o.revision ?? 1,
     textBy: o.textBy ?? o.authorId,
     version: o.version ?? 1,

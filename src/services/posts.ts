@@ -5,8 +5,7 @@
  */
 import { randomInt } from 'node:crypto';
 import type { WebClient } from '@slack/web-api';
-import { Post } from '../../models/post';
-import { findReplyTarget } from '../adapters/reply-targets';
+import { Post, type PostKindName } from '../../models/post';
 import { targets as allTargets, enabledTargets, findTarget, targetLabel } from '../adapters/targets';
 import type { SmxContext } from '../context';
 import { SmxError } from '../errors';
@@ -16,7 +15,8 @@ import { truncate } from '../slack/text';
 import { formatLocal } from '../slack/time';
 import { audit } from './audit';
 import { isDuplicateKey } from './claims';
-import { checkPost } from './post-checks';
+import { linkPreviews } from './link-previews';
+import { postKind } from './post-kinds';
 import { POST_MESSAGES } from './post-messages';
 import { replyCardContext, runPhi } from './post-phi';
 import { type PostView, toView } from './post-view';
@@ -83,13 +83,9 @@ export function parseScheduleArgs(ctx: SmxContext, args: string): ScheduleReques
   return { targets, when, text };
 }
 
-export async function runChecks(text: string, targets: string[], kind: 'post' | 'reply' = 'post') {
-  if (kind === 'reply') {
-    // A reply answers one review: only its API's limits apply (no cadence tags on an answer to a patient).
-    const errors = targets.flatMap((t) => findReplyTarget(t)?.check(text) ?? []);
-    return { errors, warnings: [], passed: errors.length === 0 ? ['Fits the reply limits'] : [] };
-  }
-  return checkPost(text, targets, await loadGuideline());
+/** The checks of a post's kind (post-kinds/): a post's length and #tag checks, a reply's API limits, a repost's none… */
+export async function runChecks(text: string, targets: string[], kind?: string) {
+  return postKind(kind).check(text, targets, await loadGuideline());
 }
 
 /** What the approval card needs besides the post: for a reply, the review it answers. */
@@ -132,7 +128,11 @@ export interface CreateInput {
   text: string;
   originChannel?: string;
   cannedId?: string;
-  /** A reply to a review (src/services/replies.ts) instead of a post. */
+  /** Default `post`; see post-kinds/. */
+  kind?: PostKindName;
+  /** Kind-specific data (post-kinds/): a repost's original post, a video fix's video. */
+  details?: Record<string, unknown>;
+  /** For a reply (src/services/replies.ts): the review it answers. */
   reply?: NonNullable<PostView['reply']>;
 }
 
@@ -143,16 +143,19 @@ export interface CreateInput {
 export async function createPost(ctx: SmxContext, client: WebClient, input: CreateInput): Promise<PostView> {
   const channel = ctx.config.posts.approvalsChannel;
   if (!channel) throw new SmxError('NOT_CONFIGURED', POST_MESSAGES.noApprovalsChannel);
-  const kind = input.reply ? 'reply' : 'post';
-  const checks = await runChecks(input.text, input.targets, kind);
-  const phi = await runPhi(ctx, input.text, kind, input.reply?.reviewId);
+  const kind = postKind(input.kind ?? (input.reply ? 'reply' : 'post'));
+  const [checks, phi, previews] = await Promise.all([
+    runChecks(input.text, input.targets, kind.name),
+    runPhi(ctx, { text: input.text, kind: kind.name, details: input.details }, input.reply?.reviewId),
+    kind.previewsLinks ? linkPreviews(ctx, input.text) : Promise.resolve([]),
+  ]);
   const now = ctx.now();
   let doc: InstanceType<typeof Post> | undefined;
   for (let i = 0; i < 5 && !doc; i++) {
     try {
       doc = await Post.create({
-        shortId: newShortId(kind === 'reply' ? 'R' : 'P'),
-        kind,
+        shortId: newShortId(kind.shortIdPrefix),
+        kind: kind.name,
         reply: input.reply ?? null,
         phi,
         text: input.text,
@@ -165,6 +168,8 @@ export async function createPost(ctx: SmxContext, client: WebClient, input: Crea
         checks,
         originChannel: input.originChannel ?? null,
         cannedId: input.cannedId ?? null,
+        details: input.details ?? null,
+        previews,
       });
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;

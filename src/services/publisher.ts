@@ -24,9 +24,9 @@ import { audit } from './audit';
 import { getClaim, isDuplicateKey, releaseClaim, tryClaim } from './claims';
 import { announceInOrder, decide } from './decisions';
 import { POST_KIND } from './post-decisions';
+import { postKind } from './post-kinds';
 import { type PostView, type TargetResult, toView } from './post-view';
 import { POST_MESSAGES, publishKey, refreshCard } from './posts';
-import { reviewReplied } from './replies';
 import { insertPublished } from './rollups';
 import { enqueueSlack, type OutboxItem } from './slack-outbox';
 
@@ -83,7 +83,7 @@ export const AUTHOR_PROBLEM = (post: PostView, targetName: string, outcome: Clai
     : `:mag: smx does not know whether your post *${post.shortId}* reached ${targetName}: ${detail}. It will not resend it by itself. Check the ${targetName} account, then press *Mark as published* or *Retry* on its card${where}.`;
 };
 
-/** Publish targets and reply targets by name: the publisher treats both alike. */
+/** Publish targets and reply targets by name, for labels (which one publishes a post is its kind's call). */
 function findAnyTarget(name: string): PublishTarget | undefined {
   return targets.find((t) => t.name === name) ?? findReplyTarget(name);
 }
@@ -169,14 +169,12 @@ export async function recordPublication(
   at: Date,
   client?: WebClient,
 ): Promise<void> {
-  if (post.kind === 'reply') {
-    // An answer to a review is not a post for the cadence: it marks the review replied instead.
-    const manual = note.externalId?.startsWith('manual:')
-      ? note.externalId.slice('manual:'.length)
-      : undefined;
-    await reviewReplied(ctx, client, post, manual);
-    return;
-  }
+  // What follows a publish is the kind's (post-kinds/): a reply marks its review replied; a post or a repost counts
+  // toward the cadence; a video fix does neither.
+  const kind = postKind(post.kind);
+  const manual = note.externalId?.startsWith('manual:') ? note.externalId.slice('manual:'.length) : undefined;
+  await kind.afterPublish?.(ctx, client, post, manual);
+  if (!kind.countsTowardCadence) return;
   try {
     await Publication.create({
       postId: post.id,
@@ -359,15 +357,9 @@ async function publishTarget(
     after: { target: targetName, instance: ctx.instanceId },
   });
 
-  const target = findAnyTarget(targetName);
-  const replyTo = current.reply
-    ? {
-        source: current.reply.source,
-        externalId: current.reply.externalId,
-        facility: current.reply.facility,
-        url: current.reply.url,
-      }
-    : undefined;
+  // The kind's publish call (post-kinds/): which target, and what it gets besides the text.
+  const kind = postKind(current.kind);
+  const target = kind.target(targetName);
   let outcome: ClaimNote;
   try {
     if (!target?.enabled(ctx.config)) {
@@ -377,7 +369,7 @@ async function publishTarget(
       withRetries(
         () =>
           target.publish(
-            { postId: post.id, shortId: post.shortId, text: current.text, ...(replyTo ? { replyTo } : {}) },
+            { postId: post.id, shortId: post.shortId, text: current.text, ...kind.publishInput(current) },
             ctx.config,
             { timeoutMs: opts.timeoutMs ?? PUBLISH_TIMEOUT_MS },
           ),

@@ -30,6 +30,18 @@ export function quoteOutside(text: string, max = 200): string {
   return fitText(flat, max);
 }
 
+/** A mrkdwn link whose label is outside text: `|`, `<`, `>` and newlines would break the link syntax. */
+export function linkOutside(url: string, label: string): string {
+  return `<${url.replace(/[|<>\s]/g, encodeURIComponent)}|${escapeMrkdwn(truncate(label.replace(/[|\n]/g, ' '), 120))}>`;
+}
+
+/** Outside text as a mrkdwn block quote, escaped. */
+export const blockQuote = (text: string) =>
+  escapeMrkdwn(text)
+    .split('\n')
+    .map((l) => `>${l}`)
+    .join('\n');
+
 /** Inline code for something a user typed; backticks would end the code span, so they are dropped. */
 export function codeOutside(text: string, max = 80): string {
   const cleaned = quoteOutside(text.replace(/`/g, "'"), max);

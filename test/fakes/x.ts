@@ -30,6 +30,10 @@ export class FakeX extends FakeApi {
   readonly users: FakeUser[] = [];
   readonly mentions: FakeTweet[] = [];
   readonly tweets: Array<{ id: string; text: string; body: Record<string, unknown> }> = [];
+  /** Posts anyone can look up (GET /2/tweets/:id) and repost; ids in `deleted` are gone. */
+  readonly posts = new Map<string, FakeTweet>();
+  readonly deleted = new Set<string>();
+  readonly retweets: Array<{ userId: string; body: Record<string, unknown> }> = [];
   private nextTweetId = 5000;
 
   constructor() {
@@ -61,6 +65,43 @@ export class FakeX extends FakeApi {
         },
       };
     });
+    this.route('GET', '/2/tweets/:id', (req) => {
+      if (!this.signed(req.headers.authorization)) return this.unauthorised();
+      const t = this.posts.get(req.params.id ?? '');
+      if (!t || this.deleted.has(t.id)) return this.notFound(req.params.id ?? '');
+      const author = this.users.find((u) => u.id === t.author_id);
+      return {
+        body: {
+          data: { id: t.id, text: t.text, author_id: t.author_id, edit_history_tweet_ids: [t.id] },
+          ...(author && req.query.expansions?.includes('author_id') ? { includes: { users: [author] } } : {}),
+        },
+      };
+    });
+    // RepostPostRequest: {tweet_id: ^[0-9]{1,19}$}, no other properties; only the signed-in user may repost.
+    this.route('POST', '/2/users/:id/retweets', (req) => {
+      if (!this.signed(req.headers.authorization)) return this.unauthorised();
+      if (req.params.id !== this.me.id) {
+        return {
+          status: 403,
+          body: { title: 'Forbidden', type: 'about:blank', status: 403, detail: 'Forbidden' },
+        };
+      }
+      const body = req.fields;
+      const id = body.tweet_id;
+      if (typeof id !== 'string' || !/^[0-9]{1,19}$/.test(id) || Object.keys(body).length !== 1) {
+        return {
+          status: 400,
+          body: {
+            title: 'Invalid Request',
+            detail: 'One or more parameters to your request was invalid.',
+            type: 'https://api.x.com/2/problems/invalid-request',
+          },
+        };
+      }
+      this.retweets.push({ userId: req.params.id, body });
+      if (!this.posts.has(id) || this.deleted.has(id)) return this.notFound(id);
+      return { body: { data: { retweeted: true, rest_id: id } } };
+    });
     this.route('POST', '/2/tweets', (req) => {
       if (!this.signed(req.headers.authorization)) return this.unauthorised();
       // CreatePostsReply in the OpenAPI spec: in_reply_to_tweet_id required, digits only, no other properties
@@ -91,6 +132,25 @@ export class FakeX extends FakeApi {
     });
   }
 
+  /** X answers a lookup or repost of a missing post with 200, no `data`, and a resource-not-found problem. */
+  private notFound(id: string) {
+    return {
+      body: {
+        errors: [
+          {
+            value: id,
+            detail: `Could not find tweet with id: [${id}].`,
+            title: 'Not Found Error',
+            resource_type: 'tweet',
+            parameter: 'id',
+            resource_id: id,
+            type: 'https://api.x.com/2/problems/resource-not-found',
+          },
+        ],
+      },
+    };
+  }
+
   /** twitter-api-v2 signs with OAuth 1.0a: the header names our consumer key and access token. */
   signed(auth: string | undefined): boolean {
     return (
@@ -110,6 +170,13 @@ export class FakeX extends FakeApi {
 
   env(): Record<string, string> {
     return { ...X_ENV, TWITTER_API_URL: this.url };
+  }
+
+  /** A post by `author` that can be looked up and reposted. */
+  post(id: string, text: string, author: FakeUser): this {
+    if (!this.users.some((u) => u.id === author.id)) this.users.push(author);
+    this.posts.set(id, { id, text, author_id: author.id, created_at: '2026-11-20T09:00:00.000Z' });
+    return this;
   }
 
   mention(id: string, text: string, author: FakeUser, createdAt = '2026-11-24T09:00:00.000Z'): this {

@@ -11,6 +11,7 @@ import { photos } from './photos';
 import { plan } from './plan';
 import { queue } from './queue';
 import { reply } from './reply';
+import { repost } from './repost';
 import { reschedule } from './reschedule';
 import { reviews } from './reviews';
 import { schedule } from './schedule';
@@ -31,6 +32,7 @@ export const subcommands: readonly Subcommand[] = [
   reschedule,
   tags,
   canned,
+  repost,
   plan,
   videos,
   photos,

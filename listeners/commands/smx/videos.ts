@@ -12,8 +12,7 @@ export const videos: Subcommand = {
     const report = await auditRecentVideos(ctx);
     await respond({
       response_type: 'ephemeral',
-      // No Fix button yet: the approve-and-apply flow (videos.update) is not wired on this version.
-      ...videosMessage(report, ctx.config.timezone, false),
+      ...videosMessage(report, ctx.config.timezone, true),
     });
   },
 };

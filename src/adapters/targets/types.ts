@@ -7,6 +7,10 @@ export interface PublishInput {
   text: string;
   /** For a reply (src/adapters/reply-targets/): the review it answers. */
   replyTo?: ReplyableReview;
+  /** The post's kind when it is not an ordinary post (`repost`, `video_fix`); a target refuses kinds it does not take. */
+  kind?: string;
+  /** Kind-specific data (the post to repost, the video to fix); the target validates it. */
+  details?: Record<string, unknown> | null;
 }
 
 /** The review a reply answers, as a reply target needs it (no patient details beyond what the API needs). */
@@ -38,6 +42,8 @@ export interface PublishTarget {
   label: string;
   /** Other words accepted in `to:` (e.g. `twitter`). */
   aliases: readonly string[];
+  /** Kinds of post it publishes; default `['post']`. Only targets taking `post` are offered for `/smx schedule`. */
+  kinds?: readonly string[];
   /** False when its credentials are not configured: the target is off, not broken. */
   enabled(config: Config): boolean;
   publish(input: PublishInput, config: Config, options: PublishOptions): Promise<Published>;

@@ -1,5 +1,6 @@
 /** X (Twitter): one tweet per post via twitter-api-v2 `v2.tweet`, OAuth 1.0a user context. */
-import { ApiPartialResponseError, ApiRequestError, ApiResponseError } from 'twitter-api-v2';
+import { ApiPartialResponseError, ApiRequestError, ApiResponseError, type TwitterApi } from 'twitter-api-v2';
+import { z } from 'zod';
 import { xClient } from '../x-client';
 import { networkError, PublishError, waitFromHeaders, waitFromReset } from './base';
 import type { PublishTarget } from './types';
@@ -38,16 +39,56 @@ export function sortXError(err: unknown): PublishError {
   return networkError(err, 'X');
 }
 
+/** What a repost post carries in `details` (written by services/repost.ts). */
+export const repostDetails = z.object({
+  tweetId: z.string().regex(/^\d{1,19}$/),
+  url: z.string(),
+  author: z.string().nullable(),
+  text: z.string(),
+});
+export type RepostDetails = z.infer<typeof repostDetails>;
+
+export const REPOST_GONE =
+  'X says the post no longer exists (deleted, or its account went private) — nothing was reposted';
+
+const repostAnswer = z.object({
+  data: z.object({ retweeted: z.boolean() }).optional(),
+  errors: z.array(z.object({ type: z.string().optional(), detail: z.string().optional() })).optional(),
+});
+
+/** `POST /2/users/{me}/retweets {tweet_id}`, once. The account id comes from `GET /2/users/me` first. */
+async function repost(client: TwitterApi, details: unknown) {
+  const d = repostDetails.safeParse(details);
+  if (!d.success)
+    throw new PublishError('permanent', 'This repost has no post to share; draft it again with /smx repost');
+  const me = await client.v2.me();
+  const answer = repostAnswer.safeParse(
+    await client.v2.post(`users/${me.data.id}/retweets`, { tweet_id: d.data.tweetId }),
+  );
+  if (answer.success && answer.data.data?.retweeted === true) {
+    return { externalId: d.data.tweetId, url: d.data.url };
+  }
+  const problem = answer.success ? answer.data.errors?.[0] : undefined;
+  if (problem?.type?.endsWith('/resource-not-found')) throw new PublishError('permanent', REPOST_GONE);
+  throw new PublishError(
+    'unknown',
+    `X answered the repost without confirming it (${problem?.detail ?? 'no detail'})`,
+  );
+}
+
 export const xTarget: PublishTarget = {
   name: 'x',
   label: 'X',
   aliases: ['twitter', 'tweet'],
+  kinds: ['post', 'repost'],
   enabled: (config) => config.twitter !== undefined,
   async publish(input, config, { timeoutMs }) {
     const cfg = config.twitter;
     if (!cfg) throw new PublishError('permanent', 'X is not configured (TWITTER_* variables)');
     try {
-      const res = await xClient(cfg, { timeoutMs }).v2.tweet({ text: input.text });
+      const client = xClient(cfg, { timeoutMs });
+      if (input.kind === 'repost') return await repost(client, input.details);
+      const res = await client.v2.tweet({ text: input.text });
       const id = res.data?.id;
       if (!id) throw new PublishError('unknown', 'X answered without a tweet id');
       return { externalId: id, url: `https://x.com/i/web/status/${id}` };

@@ -1,8 +1,9 @@
 /** The approval card in SMX_APPROVALS_CHANNEL and the thread replies about publishing. Pure: data in, blocks out. */
 import type { Button, KnownBlock } from '@slack/types';
+import { postKind } from '../../services/post-kinds';
 import type { PostView } from '../../services/post-view';
 import { POST_ACTION_IDS, POST_BLOCK_IDS, REPLY_ACTION_IDS } from '../ids';
-import { escapeMrkdwn, fitShown, fitText, truncate } from '../text';
+import { escapeMrkdwn, fitShown, fitText, linkOutside, truncate } from '../text';
 import { formatLocal, formatShort, slackDate } from '../time';
 import type { SlackMessage } from './help';
 import { SECTION_TEXT_LIMIT } from './sections';
@@ -13,29 +14,6 @@ export interface CardOptions {
   labels: Record<string, string>;
   /** For a reply: the review it answers (text already masked for the channel). */
   review?: { source: string; rating: number | null; excerpt: string; url: string | null };
-}
-
-const REVIEW_SOURCE_LABELS: Record<string, string> = {
-  google: 'Google',
-  facebook: 'Facebook',
-  x: 'X',
-  feedback: 'feedback',
-};
-
-function reviewQuote(o: CardOptions): string {
-  const r = o.review;
-  if (!r) return '*Replying to a review* (no longer stored in smx)';
-  const stars = r.rating ? ` ${'★'.repeat(r.rating)}${'☆'.repeat(5 - r.rating)}` : '';
-  const link =
-    r.url && /^https?:\/\//.test(r.url)
-      ? ` · <${r.url.replace(/[|<>\s]/g, encodeURIComponent)}|open the review>`
-      : '';
-  const source = REVIEW_SOURCE_LABELS[r.source] ?? escapeMrkdwn(r.source);
-  const excerpt =
-    r.excerpt.trim() === ''
-      ? '_(no text)_'
-      : `>${escapeMrkdwn(truncate(r.excerpt.replace(/\s+/g, ' '), 600))}`;
-  return `*Replying to a ${source} review*${stars}${link}\n${excerpt}`;
 }
 
 function phiLines(p: PostView): string {
@@ -104,7 +82,7 @@ function statusLine(p: PostView, o: CardOptions): string | undefined {
     case 'publishing':
       return ':hourglass_flowing_sand: Publishing…';
     case 'published':
-      return `:tada: ${p.kind === 'reply' ? 'Replied' : 'Published'}${p.publishedAt ? ` · ${shortLocal(p.publishedAt, tz)}` : ''}`;
+      return `:tada: ${postKind(p.kind).doneWord}${p.publishedAt ? ` · ${shortLocal(p.publishedAt, tz)}` : ''}`;
     case 'failed':
       return ':warning: Publishing failed — see the thread; *Retry* once the cause is fixed.';
     case 'needs_check':
@@ -124,7 +102,7 @@ function resultLines(p: PostView, o: CardOptions): string[] {
         r.url
           ? `:link: ${label(t, o)}: <${r.url}|view the post>`
           : r.externalId?.startsWith('manual:')
-            ? `:link: ${label(t, o)}: marked as ${p.kind === 'reply' ? 'replied' : 'published'} by <@${r.externalId.slice('manual:'.length)}>`
+            ? `:link: ${label(t, o)}: marked as ${postKind(p.kind).doneWord.toLowerCase()} by <@${r.externalId.slice('manual:'.length)}>`
             : `:link: ${label(t, o)}: published`,
       );
     } else if (r.status === 'failed') {
@@ -136,16 +114,34 @@ function resultLines(p: PostView, o: CardOptions): string[] {
   return out;
 }
 
+function previewLines(p: PostView): string | undefined {
+  if (!p.previews || p.previews.length === 0) return undefined;
+  const name = { youtube: 'YouTube video', flickr: 'Flickr photo' } as const;
+  return p.previews
+    .map((v) =>
+      v.title
+        ? `:link: ${name[v.service]}: ${linkOutside(v.url, v.title)}`
+        : `:grey_question: ${name[v.service]} ${escapeMrkdwn(truncate(v.url, 200))}: ${escapeMrkdwn(v.note ?? 'not looked up')}`,
+    )
+    .join('\n');
+}
+
 export function approvalCard(p: PostView, o: CardOptions): SlackMessage {
   const targets = p.targets.map((t) => label(t, o)).join(', ');
   const shown = platformText(p.text);
-  const noun = p.kind === 'reply' ? 'Reply' : 'Post';
+  const kind = postKind(p.kind);
+  const noun = kind.noun;
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: `${noun} ${p.shortId} — ${targetsTitle(p, o)}` } },
-    ...(p.kind === 'reply'
-      ? [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text: reviewQuote(o) } }]
+    ...[kind.cardIntro?.(p, o)]
+      .filter((t): t is string => t !== undefined)
+      .map((t): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text: t } })),
+    ...(kind.showsText
+      ? [{ type: 'section', text: { type: 'plain_text', text: shown.text, emoji: false } } as KnownBlock]
       : []),
-    { type: 'section', text: { type: 'plain_text', text: shown.text, emoji: false } },
+    ...[previewLines(p)]
+      .filter((t): t is string => t !== undefined)
+      .map((t): KnownBlock => ({ type: 'context', elements: [{ type: 'mrkdwn', text: t }] })),
     {
       type: 'section',
       fields: [
@@ -203,7 +199,7 @@ export function approvalCard(p: PostView, o: CardOptions): SlackMessage {
       value,
     });
   }
-  if (p.status === 'pending_approval' || p.status === 'approved') {
+  if ((p.status === 'pending_approval' || p.status === 'approved') && kind.editable) {
     buttons.push({
       type: 'button',
       action_id: POST_ACTION_IDS.edit,

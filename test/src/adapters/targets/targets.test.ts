@@ -5,7 +5,11 @@ import { sortXError } from '../../../../src/adapters/targets/x';
 
 describe('publish targets', () => {
   test('one registry, names and aliases resolve', () => {
-    expect(targets.map((t) => t.name)).toEqual(['x', 'facebook']);
+    expect(targets.map((t) => t.name)).toEqual(['x', 'facebook', 'youtube']);
+    // YouTube only takes video metadata fixes: it is not offered for ordinary posts.
+    expect(findTarget('youtube')).toBeUndefined();
+    expect(findTarget('yt', 'video_fix')?.name).toBe('youtube');
+    expect(findTarget('x', 'repost')?.name).toBe('x');
     expect(findTarget('Twitter')?.name).toBe('x');
     expect(findTarget('fb')?.name).toBe('facebook');
     expect(findTarget('insta')).toBeUndefined();

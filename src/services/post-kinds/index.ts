@@ -1,0 +1,15 @@
+/** Every kind of post (types.ts says what a kind decides). One file + one line here. */
+import { postKindPost } from './post';
+import { postKindReply } from './reply';
+import { postKindRepost } from './repost';
+import type { PostKind } from './types';
+import { postKindVideoFix } from './video-fix';
+
+export const postKinds: readonly PostKind[] = [postKindPost, postKindReply, postKindRepost, postKindVideoFix];
+
+/** The kind of a post; an unknown or missing name is an ordinary post. */
+export function postKind(name: string | undefined | null): PostKind {
+  return postKinds.find((k) => k.name === name) ?? postKindPost;
+}
+
+export type { PostKind } from './types';

@@ -1,0 +1,89 @@
+import { publishJob } from '../../jobs/publish';
+import { Post } from '../../models/post';
+import { Publication } from '../../models/publication';
+import { REPOST_MESSAGES } from '../../src/services/repost';
+import { FakeSlack } from '../fakes/slack';
+import { FakeX } from '../fakes/x';
+import { startTestApp, type TestApp, visibleText } from '../support/app';
+import { approveCard, cardText, threadText } from '../support/cards';
+import { useTestDatabase } from '../support/db';
+
+const APPROVALS = 'CAPPROVALS';
+const AUTHOR = 'U0AUTHOR';
+const APPROVER = 'U0BOSS';
+const NOW = new Date('2026-11-24T04:30:00Z');
+const WHO = { id: '14499829', username: 'WHO', name: 'World Health Organization' };
+
+describe('/smx repost → approve → exactly one retweet', () => {
+  const db = useTestDatabase();
+  let slack: FakeSlack;
+  let x: FakeX;
+  let t: TestApp;
+  const tick = () => publishJob.run({ ctx: t.ctx, client: t.smx.app.client });
+
+  beforeAll(async () => {
+    slack = await new FakeSlack().start();
+    x = await new FakeX().start();
+    x.post('1861234567890123456', 'Wash your hands: it saves lives. <!channel>', WHO);
+    x.post('1861234567890000001', 'Flu season is here: get vaccinated.', WHO);
+    t = await startTestApp({
+      db: db(),
+      slack,
+      now: () => NOW,
+      env: { ...x.env(), SMX_APPROVALS_CHANNEL: APPROVALS, SMX_APPROVERS: APPROVER },
+    });
+    await t.command('tags require #CityHospital', { user: APPROVER });
+  });
+  afterAll(async () => {
+    await t.stop();
+    await slack.close();
+    await x.close();
+  });
+
+  const repost = async (args: string) =>
+    visibleText((await t.command(`repost ${args}`, { user: AUTHOR })).responses[0]?.body);
+  const idIn = (reply: string) => /Post \*(P[A-Z0-9]{5})\*/.exec(reply)?.[1] as string;
+
+  test('a partner’s post: the card shows whose and what; one POST /2/users/{id}/retweets; it counts toward X', async () => {
+    const reply = await repost('https://x.com/WHO/status/1861234567890123456?s=20');
+    expect(reply).toContain('to X is waiting for approval');
+    const id = idIn(reply);
+    const shown = cardText(slack, APPROVALS, id);
+    expect(shown).toContain('Repost of @WHO');
+    expect(shown).toContain('Wash your hands: it saves lives. &lt;!channel&gt;');
+    expect(shown).not.toContain('<!channel>');
+    expect(shown).not.toContain('Missing required tag'); // a repost carries their words, not ours
+
+    await approveCard(t, APPROVALS, id, APPROVER);
+    await tick();
+    await tick();
+    expect(x.retweets).toEqual([{ userId: '900', body: { tweet_id: '1861234567890123456' } }]);
+    expect(x.tweets).toHaveLength(0); // nothing new was tweeted
+    expect((await Post.findOne({ shortId: id }).lean())?.status).toBe('published');
+    expect(await Publication.countDocuments({ target: 'x' })).toBe(1);
+    const plan = visibleText((await t.command('plan 1', { user: AUTHOR })).responses[0]?.body);
+    expect(plan).toContain('X: 1 of 3 — short by 2* (1 published');
+  });
+
+  test('bad input and a deleted post are refused before anything is drafted', async () => {
+    const before = await Post.countDocuments({});
+    expect(await repost('hello there')).toBe(REPOST_MESSAGES.usage);
+    expect(await repost('1861234567899999999')).toBe(REPOST_MESSAGES.notFound('1861234567899999999'));
+    expect(await Post.countDocuments({})).toBe(before);
+  });
+
+  test('a post deleted after the draft: the retweet fails clearly, and is not sent again', async () => {
+    const id = idIn(await repost('1861234567890000001 tomorrow 9am'));
+    x.deleted.add('1861234567890000001');
+    await approveCard(t, APPROVALS, id, APPROVER);
+    await tick(); // not due yet
+    expect((await Post.findOne({ shortId: id }).lean())?.status).toBe('approved');
+    const later = new Date('2026-11-25T04:00:00Z');
+    await publishJob.run({ ctx: { ...t.ctx, now: () => later }, client: t.smx.app.client });
+    await publishJob.run({ ctx: { ...t.ctx, now: () => later }, client: t.smx.app.client });
+    const stored = await Post.findOne({ shortId: id }).lean();
+    expect(stored?.status).toBe('failed');
+    expect(x.callsTo('POST', /\/retweets$/)).toHaveLength(2); // one for the first test, one here
+    expect(threadText(slack, APPROVALS, id)).toContain('no longer exists');
+  });
+});
