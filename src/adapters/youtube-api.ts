@@ -13,6 +13,11 @@ import { markQuotaExhausted, QuotaError, spendQuota, YOUTUBE_COST } from './yout
 export interface YoutubeEnv {
   retry: RetryPolicy;
   now: () => Date;
+  /**
+   * Which budget a read spends: `read` (default) stops at the reserve; `write` is the read an approved update makes
+   * first (publish time read–modify–write), which the reserve is kept for.
+   */
+  spend?: 'read' | 'write';
 }
 
 export function youtubeReason(body: unknown): string | undefined {
@@ -69,7 +74,7 @@ export async function youtubeGet<S extends z.ZodType>(
 ): Promise<z.output<S>> {
   const once = retryPolicy({ ...env.retry, maxAttempts: 1 });
   return withRetries(async () => {
-    await spendQuota(yt, call, YOUTUBE_COST.list, 'read', env.now());
+    await spendQuota(yt, call, YOUTUBE_COST.list, env.spend ?? 'read', env.now());
     try {
       return await fetchJson(
         {

@@ -371,7 +371,7 @@ async function publishTarget(
           target.publish(
             { postId: post.id, shortId: post.shortId, text: current.text, ...kind.publishInput(current) },
             ctx.config,
-            { timeoutMs: opts.timeoutMs ?? PUBLISH_TIMEOUT_MS },
+            { timeoutMs: opts.timeoutMs ?? PUBLISH_TIMEOUT_MS, now: ctx.now },
           ),
         opts.retry,
         (a) => log.warn({ attempt: a.attempt, waitMs: a.waitMs, error: a.message }, 'publish retry'),

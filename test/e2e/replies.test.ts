@@ -27,7 +27,7 @@ import { FakeGoogle } from '../fakes/google';
 import { FakeGraph } from '../fakes/graph';
 import { FakeSlack, type StoredMessage } from '../fakes/slack';
 import { FakeX } from '../fakes/x';
-import { startTestApp, type TestApp, visibleText } from '../support/app';
+import { startTestApp, type TestApp, visibleText, waitUntil } from '../support/app';
 import { useTestDatabase } from '../support/db';
 import { seedReviews } from '../support/reviews';
 
@@ -139,14 +139,6 @@ describe('replies to reviews', () => {
     const post = await Post.findOne({ kind: 'reply' }).sort({ _id: -1 }).lean();
     if (!post) throw new Error('no reply stored');
     return post;
-  }
-
-  async function waitUntil(check: () => boolean | Promise<boolean>, ms = 5000) {
-    const until = Date.now() + ms;
-    while (!(await check())) {
-      if (Date.now() > until) throw new Error('timed out');
-      await new Promise((r) => setTimeout(r, 20));
-    }
   }
 
   async function openReplyFor(reviewId: string, user = MARKETING) {

@@ -1,11 +1,10 @@
-import { publishJob } from '../../jobs/publish';
 import { Post } from '../../models/post';
 import { Publication } from '../../models/publication';
 import { REPOST_MESSAGES } from '../../src/services/repost';
 import { FakeSlack } from '../fakes/slack';
 import { FakeX } from '../fakes/x';
-import { startTestApp, type TestApp, visibleText } from '../support/app';
-import { approveCard, cardText, threadText } from '../support/cards';
+import { publishTick, startTestApp, type TestApp, visibleText, waitUntil } from '../support/app';
+import { cardText, overridePhiAndApprove, threadText } from '../support/cards';
 import { useTestDatabase } from '../support/db';
 
 const APPROVALS = 'CAPPROVALS';
@@ -19,7 +18,7 @@ describe('/smx repost → approve → exactly one retweet', () => {
   let slack: FakeSlack;
   let x: FakeX;
   let t: TestApp;
-  const tick = () => publishJob.run({ ctx: t.ctx, client: t.smx.app.client });
+  const tick = () => publishTick(t.ctx, t.smx.app.client);
 
   beforeAll(async () => {
     slack = await new FakeSlack().start();
@@ -53,8 +52,11 @@ describe('/smx repost → approve → exactly one retweet', () => {
     expect(shown).toContain('Wash your hands: it saves lives. &lt;!channel&gt;');
     expect(shown).not.toContain('<!channel>');
     expect(shown).not.toContain('Missing required tag'); // a repost carries their words, not ours
+    // The PHI guard read the original post, not our one-line draft text.
+    expect(shown).toContain('“hands”');
+    expect((await Post.findOne({ shortId: id }).lean())?.status).toBe('pending_approval');
 
-    await approveCard(t, APPROVALS, id, APPROVER);
+    await overridePhiAndApprove(t, APPROVALS, id, APPROVER);
     await tick();
     await tick();
     expect(x.retweets).toEqual([{ userId: '900', body: { tweet_id: '1861234567890123456' } }]);
@@ -63,6 +65,9 @@ describe('/smx repost → approve → exactly one retweet', () => {
     expect(await Publication.countDocuments({ target: 'x' })).toBe(1);
     const plan = visibleText((await t.command('plan 1', { user: AUTHOR })).responses[0]?.body);
     expect(plan).toContain('X: 1 of 3 — short by 2* (1 published');
+    const metrics = visibleText((await t.command('metrics 7d', { user: AUTHOR })).responses[0]?.body);
+    expect(metrics).toContain('X: *');
+    expect(metrics).toContain('(1 post)');
   });
 
   test('bad input and a deleted post are refused before anything is drafted', async () => {
@@ -75,15 +80,21 @@ describe('/smx repost → approve → exactly one retweet', () => {
   test('a post deleted after the draft: the retweet fails clearly, and is not sent again', async () => {
     const id = idIn(await repost('1861234567890000001 tomorrow 9am'));
     x.deleted.add('1861234567890000001');
-    await approveCard(t, APPROVALS, id, APPROVER);
+    await overridePhiAndApprove(t, APPROVALS, id, APPROVER);
     await tick(); // not due yet
     expect((await Post.findOne({ shortId: id }).lean())?.status).toBe('approved');
     const later = new Date('2026-11-25T04:00:00Z');
-    await publishJob.run({ ctx: { ...t.ctx, now: () => later }, client: t.smx.app.client });
-    await publishJob.run({ ctx: { ...t.ctx, now: () => later }, client: t.smx.app.client });
+    await publishTick({ ...t.ctx, now: () => later }, t.smx.app.client);
+    await publishTick({ ...t.ctx, now: () => later }, t.smx.app.client);
     const stored = await Post.findOne({ shortId: id }).lean();
     expect(stored?.status).toBe('failed');
     expect(x.callsTo('POST', /\/retweets$/)).toHaveLength(2); // one for the first test, one here
     expect(threadText(slack, APPROVALS, id)).toContain('no longer exists');
+    const dm = () =>
+      slack
+        .channelMessages(`D${AUTHOR}`)
+        .find((m) => m.text.includes(id) && m.text.includes('could not be published'));
+    await waitUntil(() => dm() !== undefined);
+    expect(dm()?.text).toContain('no longer exists');
   });
 });

@@ -1,14 +1,20 @@
-import { publishJob } from '../../jobs/publish';
 import { Post } from '../../models/post';
 import { Publication } from '../../models/publication';
 import { QuotaSpend } from '../../models/quota-spend';
 import { CONFLICT_MESSAGE } from '../../src/adapters/targets/youtube';
+import { quotaToday } from '../../src/adapters/youtube-quota';
 import { VIDEO_FIX_MESSAGES } from '../../src/services/video-fix';
 import { VIDEO_ACTION_IDS } from '../../src/slack/ids';
 import { FakeSlack } from '../fakes/slack';
 import { FakeYouTube } from '../fakes/youtube';
-import { startTestApp, type TestApp, visibleText } from '../support/app';
-import { approveCard, cardText, threadText } from '../support/cards';
+import { publishTick, startTestApp, type TestApp, visibleText, waitUntil } from '../support/app';
+import {
+  approveCard,
+  cardText,
+  overridePhiAndApprove,
+  overridePhiIfFlagged,
+  threadText,
+} from '../support/cards';
 import { useTestDatabase } from '../support/db';
 
 const APPROVALS = 'CAPPROVALS';
@@ -21,7 +27,7 @@ describe('/smx videos → Fix → approve → videos.update, exactly once', () =
   let slack: FakeSlack;
   let yt: FakeYouTube;
   let t: TestApp;
-  const tick = () => publishJob.run({ ctx: t.ctx, client: t.smx.app.client });
+  const tick = () => publishTick(t.ctx, t.smx.app.client);
 
   beforeAll(async () => {
     slack = await new FakeSlack().start();
@@ -91,7 +97,7 @@ describe('/smx videos → Fix → approve → videos.update, exactly once', () =
     expect(await fix('vidFlu00001')).toBe(VIDEO_FIX_MESSAGES.pending(id));
     expect(yt.updates).toHaveLength(0);
 
-    await approveCard(t, APPROVALS, id, APPROVER);
+    await overridePhiAndApprove(t, APPROVALS, id, APPROVER);
     await tick();
     await tick();
     expect(yt.updates).toHaveLength(1);
@@ -112,7 +118,7 @@ describe('/smx videos → Fix → approve → videos.update, exactly once', () =
     const id = /fix \*(P[A-Z0-9]{5})\*/.exec(reply)?.[1] as string;
     const wing = yt.videos.find((v) => v.id === 'vidWing0001');
     if (wing) wing.description = 'A tour of the new wing, now with opening hours.';
-    await approveCard(t, APPROVALS, id, APPROVER);
+    await overridePhiAndApprove(t, APPROVALS, id, APPROVER);
     await tick();
     expect(yt.updates).toHaveLength(1); // only the first test's
     expect(wing?.description).toBe('A tour of the new wing, now with opening hours.');
@@ -120,5 +126,83 @@ describe('/smx videos → Fix → approve → videos.update, exactly once', () =
     expect(stored?.status).toBe('failed');
     expect(threadText(slack, APPROVALS, id)).toContain('changed on YouTube after this fix was drafted');
     expect(CONFLICT_MESSAGE).toContain('Nothing was changed on YouTube');
+  });
+
+  /** A new flagged video, its Fix drafted and approved; returns the fix's short id. */
+  const draftAndApprove = async (id: string, description: string) => {
+    yt.video({ id, title: `Video ${id}`, description, tags: [], publishedAt: '2026-11-21T10:00:00Z' });
+    const shortId = /fix \*(P[A-Z0-9]{5})\*/.exec(await fix(id))?.[1] as string;
+    await overridePhiAndApprove(t, APPROVALS, shortId, APPROVER);
+    return shortId;
+  };
+  const dms = () => slack.channelMessages(`D${AUTHOR}`).map((m) => m.text);
+
+  test('two Approve clicks and two publisher ticks at the same moment: one videos.update', async () => {
+    yt.video({
+      id: 'vidTwice001',
+      title: 'Visiting hours',
+      description: 'When to visit.',
+      tags: [],
+      publishedAt: '2026-11-22T10:00:00Z',
+    });
+    const id = /fix \*(P[A-Z0-9]{5})\*/.exec(await fix('vidTwice001'))?.[1] as string;
+    const before = yt.updates.length;
+    await overridePhiIfFlagged(t, APPROVALS, id, APPROVER);
+    await Promise.all([approveCard(t, APPROVALS, id, APPROVER), approveCard(t, APPROVALS, id, APPROVER)]);
+    await Promise.all([tick(), tick()]);
+    await tick();
+    expect(yt.updates.filter((u) => u.id === 'vidTwice001')).toHaveLength(1);
+    expect(yt.updates).toHaveLength(before + 1);
+    const video = yt.videos.find((v) => v.id === 'vidTwice001');
+    expect(video?.description).toBe('When to visit.\n\n#CityHospital');
+    expect(video?.description.match(/#CityHospital/g)).toHaveLength(1);
+    expect((await Post.findOne({ shortId: id }).lean())?.status).toBe('published');
+  });
+
+  test('a video deleted since the draft: nothing is sent, the card and a DM to the author say why', async () => {
+    const id = await draftAndApprove('vidGone0001', 'Soon gone.');
+    yt.videos.splice(
+      yt.videos.findIndex((v) => v.id === 'vidGone0001'),
+      1,
+    );
+    const before = yt.updates.length;
+    await tick();
+    expect(yt.updates).toHaveLength(before);
+    expect((await Post.findOne({ shortId: id }).lean())?.status).toBe('failed');
+    expect(threadText(slack, APPROVALS, id)).toContain('no video vidGone0001 any more');
+    await waitUntil(() => dms().some((d) => d.includes(id) && d.includes('could not be published')));
+    expect(dms().find((d) => d.includes(id) && d.includes('could not be published'))).toContain(
+      'no video vidGone0001 any more',
+    );
+  });
+
+  test('quota: a budget that cannot fit the update refuses it before sending; YouTube saying quotaExceeded stops the day', async () => {
+    const yc = t.ctx.config.youtube;
+    if (!yc) throw new Error('YouTube not configured');
+    // smx's own ledger: fill today's units so the read before the write fits but not the 50-unit update.
+    const id = await draftAndApprove('vidQuota001', 'Almost out of units.');
+    const q = await quotaToday(yc, NOW);
+    await QuotaSpend.create({
+      service: 'youtube',
+      day: q.day,
+      units: q.limit - q.used - 30,
+      call: 'test.filler',
+      at: NOW,
+    });
+    const before = yt.updates.length;
+    await tick();
+    expect(yt.updates).toHaveLength(before);
+    expect((await Post.findOne({ shortId: id }).lean())?.status).toBe('failed');
+    expect(threadText(slack, APPROVALS, id)).toContain('videos.update (50 units) not sent');
+    await QuotaSpend.deleteMany({ call: 'test.filler' });
+
+    // YouTube's own count says the day is over (another app on the project spent it): failed, and smx stops.
+    const id2 = await draftAndApprove('vidQuota002', 'YouTube is out of units.');
+    yt.dailyQuota = yt.unitsUsed + 1; // the read fits, the update does not
+    await tick();
+    expect(yt.updates).toHaveLength(before);
+    expect((await Post.findOne({ shortId: id2 }).lean())?.status).toBe('failed');
+    expect(threadText(slack, APPROVALS, id2)).toContain("today's quota is used up");
+    expect((await quotaToday(yc, NOW)).exhausted).toBe(true);
   });
 });

@@ -309,3 +309,12 @@ export async function publishTick(
   await outboxSettled(15_000);
   return summary;
 }
+
+/** Waits until `check` holds (work that Slack's ack does not wait for, e.g. a modal submission's effect). */
+export async function waitUntil(check: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -29,6 +29,8 @@ export interface Published {
 export interface PublishOptions {
   /** Per-call timeout; a timeout after the request was sent is an unknown outcome (needs_check), never retried. */
   timeoutMs: number;
+  /** smx's clock (tests set it); a target that keeps dated records (YouTube's quota day) reads time from it. */
+  now?: () => Date;
 }
 
 /**

@@ -68,7 +68,7 @@ export const youtubeTarget: PublishTarget = {
   aliases: ['yt'],
   kinds: ['video_fix'],
   enabled: (config) => config.youtube !== undefined,
-  async publish(input, config, { timeoutMs }) {
+  async publish(input, config, { timeoutMs, now: clock }) {
     const yt = config.youtube;
     if (!yt) throw new PublishError('permanent', 'YouTube is not configured (YOUTUBE_* variables)');
     const parsed = videoFixDetails.safeParse(input.details);
@@ -76,9 +76,10 @@ export const youtubeTarget: PublishTarget = {
       throw new PublishError('permanent', 'YouTube only takes video metadata fixes drafted with /smx videos');
     }
     const fix = parsed.data;
-    const now = () => new Date();
+    const now = clock ?? (() => new Date());
     // Reads are safe to retry; the shared engine around publish() retries 'retryable' ones.
-    const env = { retry: retryPolicy({ maxAttempts: 1 }), now };
+    // The read before the write spends from the reserve kept for approved updates, like the update itself.
+    const env = { retry: retryPolicy({ maxAttempts: 1 }), now, spend: 'write' as const };
     let token: string;
     let snippet: Awaited<ReturnType<typeof videosById>>[number]['snippet'];
     try {
