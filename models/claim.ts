@@ -13,6 +13,8 @@ const claimSchema = new Schema(
     claimedAt: { type: Date, required: true },
     /** Free-form status the holder may record (e.g. 'done'); informational only. */
     note: { type: String },
+    /** When the holder's run gives up, for claims that mark work in progress (an ingest run): past it, ignore it. */
+    until: { type: Date },
   },
   { versionKey: false },
 );

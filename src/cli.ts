@@ -13,8 +13,11 @@ import { SingleBar } from 'cli-progress';
 import pino from 'pino';
 import { type Config, readToolConfig } from './config';
 import { connectDatabase } from './db';
+import { SmxError } from './errors';
 import { REDACT_PATHS } from './logger';
+import { resolveFacility } from './services/facilities';
 import { COLUMNS, checkImportArgs, ImportInputError, ImportUsageError, importFile } from './services/import';
+import { unescapeSlack } from './slack/text';
 
 export const EXIT = { ok: 0, findings: 1, input: 1, usage: 2 } as const;
 
@@ -83,6 +86,21 @@ async function runImport(args: string[], io: Io): Promise<number> {
     return EXIT.input;
   }
   try {
+    if (parsed.facility !== undefined) {
+      try {
+        parsed.facility = await resolveFacility(
+          config,
+          parsed.facility,
+          `npx smx import ${path.basename(parsed.file)} --source ${parsed.source}`,
+        );
+      } catch (err) {
+        if (!(err instanceof SmxError)) throw err;
+        io.err(
+          `smx import: ${unescapeSlack(err.message).replace(/ Nothing was changed\.$/, '')}\nNothing was imported.\n`,
+        );
+        return EXIT.input;
+      }
+    }
     const bar =
       io.stderrIsTty && parsed.size >= PROGRESS_MIN_BYTES
         ? new SingleBar({

@@ -16,25 +16,28 @@ import { localDay } from '../slack/time';
 import { audit } from './audit';
 import { getClaim, isDuplicateKey, releaseClaim, tryClaim } from './claims';
 import { loadGoals } from './goals';
-import { PARSERS } from './when';
+import { dayMonthExample, PARSERS } from './when';
 
 export const CAMPAIGN_PATH_PREFIX = '/f/';
 export const MAX_WINDOW_DAYS = 366;
 
-const EXAMPLE_NEW =
-  '/smx campaign new December discharge feedback North Clinic from 1 Dec to 31 Dec goal 10%';
+/** The `/smx campaign new` example, its dates written the way the hospital writes them (SMX_DATE_ORDER). */
+export const campaignNewExample = (order: DateOrder) =>
+  `/smx campaign new December discharge feedback North Clinic from ${dayMonthExample(order, 1, 'Dec')} to ${dayMonthExample(order, 31, 'Dec')} goal 10%`;
 
 export const CAMPAIGN_MESSAGES = {
-  usage:
+  usage: (order: DateOrder) =>
     'Try `/smx campaigns` (list), `/smx campaign F7K2Q` (results), `' +
-    EXAMPLE_NEW +
+    campaignNewExample(order) +
     '`, `/smx campaign end F7K2Q`, `/smx campaign qr F7K2Q` or `/smx campaign post F7K2Q tomorrow 10am`. Nothing was changed.',
-  newUsage:
+  newUsage: (order: DateOrder) =>
     'Write it as `/smx campaign new <name> [facility] from <date> to <date> [goal 10%] [lang hi]`, e.g. `' +
-    EXAMPLE_NEW +
-    '` (a facility smx does not know yet goes in quotes: `/smx campaign new "Ward 3 survey" "Ward 3" from today to 31 Dec`). Nothing was created.',
-  badDate: (what: string, input: string) =>
-    `I couldn't read '${truncate(input, 40)}' as the ${what} date — write it like '1 Dec', 'today' or '2026-12-01'. Nothing was created.`,
+    campaignNewExample(order) +
+    '` (to say exactly which words are the facility, put both in quotes: `/smx campaign new "Ward 3 survey" "Ward 3" from today to ' +
+    dayMonthExample(order, 31, 'Dec') +
+    '`; the facility must be one smx knows). Nothing was created.',
+  badDate: (what: string, input: string, order: DateOrder) =>
+    `I couldn't read '${truncate(input, 40)}' as the ${what} date — write it like '${dayMonthExample(order, 1, 'Dec')}', 'today' or '2026-12-01'. Nothing was created.`,
   endBeforeStart: 'The campaign ends before it starts — swap the dates. Nothing was created.',
   alreadyOver: (toDay: string) =>
     `That window ended on ${toDay}, before today, so nobody could answer. Pick an end date from today on. Nothing was created.`,
@@ -210,16 +213,16 @@ export function parseNewCampaign(
     break;
   }
   const m = /^(.+?)\s+from\s+(.+?)\s+(?:to|until|till)\s+(.+)$/i.exec(rest);
-  if (!m?.[1] || !m[2] || !m[3]) throw new SmxError('BAD_INPUT', CAMPAIGN_MESSAGES.newUsage);
+  if (!m?.[1] || !m[2] || !m[3]) throw new SmxError('BAD_INPUT', CAMPAIGN_MESSAGES.newUsage(dateOrder));
   const { name, facility } = splitNameAndFacility(m[1].trim(), facilities);
   const fromDay = parseDay(m[2], now, timezone, dateOrder);
-  if (!fromDay) throw new SmxError('BAD_INPUT', CAMPAIGN_MESSAGES.badDate('start', m[2]));
+  if (!fromDay) throw new SmxError('BAD_INPUT', CAMPAIGN_MESSAGES.badDate('start', m[2], dateOrder));
   // The end is read from the start: "from 20 Dec to 5 Jan" ends in January of the next year.
   const fromNoon = DateTime.fromISO(fromDay, { zone: timezone }).set({ hour: 12 }).toJSDate();
   const toDay = /^(today|tomorrow)$/i.test(m[3].trim())
     ? parseDay(m[3], now, timezone, dateOrder)
     : parseDay(m[3], fromNoon, timezone, dateOrder, true);
-  if (!toDay) throw new SmxError('BAD_INPUT', CAMPAIGN_MESSAGES.badDate('end', m[3]));
+  if (!toDay) throw new SmxError('BAD_INPUT', CAMPAIGN_MESSAGES.badDate('end', m[3], dateOrder));
 
   if (name.length < 3 || name.length > 80) throw new SmxError('BAD_INPUT', CAMPAIGN_MESSAGES.badName);
   if (facility !== null && (facility.length > 80 || /[.$]/.test(facility))) {

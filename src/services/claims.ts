@@ -17,9 +17,14 @@ export function isDuplicateKey(err: unknown): boolean {
 }
 
 /** Returns true when this caller now holds `key`. Database failures propagate; they are not "someone else won". */
-export async function tryClaim(key: string, owner: string, now: Date = new Date()): Promise<boolean> {
+export async function tryClaim(
+  key: string,
+  owner: string,
+  now: Date = new Date(),
+  until?: Date,
+): Promise<boolean> {
   try {
-    await Claim.create({ _id: key, owner, claimedAt: now });
+    await Claim.create({ _id: key, owner, claimedAt: now, ...(until ? { until } : {}) });
     return true;
   } catch (err) {
     if (isDuplicateKey(err)) return false;

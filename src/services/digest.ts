@@ -49,7 +49,7 @@ import {
 import { localDay } from '../slack/time';
 import { noteClaim, releaseClaim, tryClaim } from './claims';
 import { reportDeliveryFailure, reportDeliverySuccess } from './delivery-alerts';
-import { ingestsInProgress } from './ingest';
+import { runningIngests } from './ingest';
 import { loadRollups } from './rollups';
 
 /** Where a digest goes and which items it covers: `include` facilities, or everything except `exclude`. */
@@ -374,28 +374,58 @@ export async function postDigest(
 }
 
 export interface IngestWait {
-  /** Longest wait for a running ingest before the digest goes out anyway. */
-  maxMs: number;
   pollMs: number;
+  /**
+   * An ingest is scheduled in the same minute as this digest (08:00 and every 15 minutes): when none has marked
+   * itself yet, give it this long to start, so the order in which the scheduler fires the two does not matter.
+   */
+  expectIngest?: boolean;
+  graceMs?: number;
 }
-export const DEFAULT_INGEST_WAIT: IngestWait = { maxMs: 5 * 60_000, pollMs: 1000 };
+export const DEFAULT_INGEST_WAIT: IngestWait = { pollMs: 1000, graceMs: 5_000 };
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
 /**
  * Waits while an ingest (on any instance) is storing items, so a digest due at the same minute carries them rather
- * than a "quiet day". Bounded: after `maxMs` the digest goes out with what is stored. Returns the ms waited.
+ * than a "quiet day": until the runs in progress finish, bounded by their own run bound (the marker's `until`, see
+ * ingest.ts), after which the digest goes out with what is stored. Returns the ms waited.
  */
 export async function waitForIngest(
   ctx: SmxContext,
   wait: IngestWait = DEFAULT_INGEST_WAIT,
 ): Promise<number> {
   const started = Date.now();
-  while ((await ingestsInProgress(ctx.now())) > 0) {
-    if (Date.now() - started >= wait.maxMs) {
-      ctx.logger.warn({ waitedMs: Date.now() - started }, 'ingest still running; posting the digest anyway');
-      break;
-    }
-    await new Promise((r) => setTimeout(r, wait.pollMs));
+  const log = ctx.logger.child({ job: 'digest' });
+  let running = await runningIngests(ctx.now());
+  const grace = wait.expectIngest ? (wait.graceMs ?? 0) : 0;
+  while (running.length === 0 && Date.now() - started < grace) {
+    await sleep(Math.min(wait.pollMs, grace - (Date.now() - started)));
+    running = await runningIngests(ctx.now());
   }
+  if (running.length === 0) return Date.now() - started;
+  // The clock of the run's bound is smx's (ctx.now); the wait itself is real time.
+  const boundMs = Math.max(...running.map((r) => r.until.getTime() - ctx.now().getTime()));
+  const deadline = Date.now() + boundMs;
+  log.info(
+    { ingests: running.map((r) => r.marker), boundMs, event: 'digest_waits_for_ingest' },
+    'digest waits for the ingest in progress',
+  );
+  while (running.length > 0) {
+    if (Date.now() >= deadline) {
+      log.warn(
+        { ingests: running.map((r) => r.marker), waitedMs: Date.now() - started },
+        'ingest ran past its bound; posting the digest with what is stored',
+      );
+      return Date.now() - started;
+    }
+    await sleep(Math.min(wait.pollMs, deadline - Date.now()));
+    running = await runningIngests(ctx.now());
+  }
+  log.info(
+    { waitedMs: Date.now() - started, event: 'digest_ingest_done' },
+    'ingest finished; digest goes on',
+  );
   return Date.now() - started;
 }
 
@@ -406,8 +436,7 @@ export async function runDigest(
   wait: IngestWait = DEFAULT_INGEST_WAIT,
 ): Promise<DigestOutcome[]> {
   await migrateLegacyUndigested(ctx);
-  const waited = await waitForIngest(ctx, wait);
-  if (waited > wait.pollMs) ctx.logger.info({ waitedMs: waited }, 'digest waited for a running ingest');
+  await waitForIngest(ctx, wait);
   const outcomes: DigestOutcome[] = [];
   for (const target of digestTargets(ctx.config)) outcomes.push(await postDigest(ctx, client, target));
   for (const o of outcomes) {

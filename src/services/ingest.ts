@@ -71,19 +71,38 @@ async function ingestOne(src: ReviewSource, ctx: SmxContext, retry: RetryPolicy)
 
 /**
  * While an ingest runs, a marker claim `ingest:running:<instance>:<n>` exists (any instance), so a digest due at the
- * same minute waits for the items being stored instead of posting a "quiet day". A marker older than this is a run
- * whose process died: ignored.
+ * same minute waits for the items being stored instead of posting a "quiet day". The marker carries the run's bound
+ * (`until`: start + INGEST_RUN_BOUND_MS, the ingest job's budget): a digest waits at most that long, and a marker
+ * past it is a run whose process died or hangs — ignored. Markers written without a bound expire after
+ * INGEST_MARKER_STALE_MS.
  */
 export const INGEST_RUNNING_PREFIX = 'ingest:running:';
+export const INGEST_RUN_BOUND_MS = 10 * 60_000;
 export const INGEST_MARKER_STALE_MS = 30 * 60_000;
 let runCounter = 0;
 
+export interface RunningIngest {
+  marker: string;
+  /** When the run's bound ends. */
+  until: Date;
+}
+
+/** The ingest runs (on any instance) storing items right now, each with the end of its bound. */
+export async function runningIngests(now: Date): Promise<RunningIngest[]> {
+  const markers = await Claim.find({ _id: { $regex: `^${INGEST_RUNNING_PREFIX}` } })
+    .select({ claimedAt: 1, until: 1 })
+    .lean();
+  return markers
+    .map((m) => ({
+      marker: String(m._id),
+      until: m.until ?? new Date(new Date(m.claimedAt).getTime() + INGEST_MARKER_STALE_MS),
+    }))
+    .filter((m) => m.until.getTime() > now.getTime());
+}
+
 /** How many ingest runs (on any instance) are storing items right now. */
 export async function ingestsInProgress(now: Date): Promise<number> {
-  return Claim.countDocuments({
-    _id: { $regex: `^${INGEST_RUNNING_PREFIX}` },
-    claimedAt: { $gte: new Date(now.getTime() - INGEST_MARKER_STALE_MS) },
-  });
+  return (await runningIngests(now)).length;
 }
 
 export async function runIngest(ctx: SmxContext, opts: IngestOptions = {}): Promise<SourceOutcome[]> {
@@ -91,7 +110,9 @@ export async function runIngest(ctx: SmxContext, opts: IngestOptions = {}): Prom
   const enabled = (opts.sources ?? reviewSources).filter((s) => s.enabled(ctx.config));
   const marker = `${INGEST_RUNNING_PREFIX}${ctx.instanceId}:${++runCounter}`;
   // The marker only makes digests wait; when it cannot be written the ingest still runs.
-  const marked = await tryClaim(marker, ctx.instanceId, ctx.now()).catch((err: unknown) => {
+  const startedAt = ctx.now();
+  const until = new Date(startedAt.getTime() + INGEST_RUN_BOUND_MS);
+  const marked = await tryClaim(marker, ctx.instanceId, startedAt, until).catch((err: unknown) => {
     ctx.logger.warn({ err }, 'could not mark the ingest as running');
     return false;
   });

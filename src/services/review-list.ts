@@ -6,9 +6,7 @@
 import { Review } from '../../models/review';
 import { ReviewDesk } from '../../models/review-desk';
 import { Rollup } from '../../models/rollup';
-import { SmxError } from '../errors';
 import type { DigestItem } from '../slack/blocks/digest';
-import { quoteOutside } from '../slack/text';
 import { OPEN_STATUSES } from './review-desk';
 import { liveRows, type RollupRow } from './rollups';
 
@@ -45,18 +43,6 @@ export async function storedCount(facility?: string): Promise<number> {
     .batchSize(100_000)
     .lean<RollupRow[]>();
   return liveRows(rows).reduce((sum, r) => sum + r.n, 0);
-}
-
-/** Resolves a facility name as typed (any case) to the stored one; unknown names are a BAD_INPUT with the list. */
-export async function resolveFacility(typed: string): Promise<string> {
-  const known = await knownFacilities();
-  const match = known.find((f) => f.toLowerCase() === typed.trim().toLowerCase());
-  if (match) return match;
-  const list = known.length > 0 ? known.sort().join(', ') : 'none yet';
-  throw new SmxError(
-    'BAD_INPUT',
-    `I don't know a facility called "${quoteOutside(typed, 60)}". Facilities with reviews: ${quoteOutside(list, 500)}. Example: \`/smx reviews open North Clinic\``,
-  );
 }
 
 /**

@@ -123,6 +123,11 @@ export function exampleAbsolute(now: Date, timezone: string): string {
 /** chrono's British parser reads `05/12` as 5 December, its casual (American) one as May 12. */
 export const PARSERS: Record<DateOrder, chrono.Chrono> = { dmy: chrono.en.GB, mdy: chrono.casual };
 
+/** "1 Dec" (dmy) or "Dec 1" (mdy): a day of a month as the hospital writes it, for examples in help and errors. */
+export function dayMonthExample(order: DateOrder, day: number, month: string): string {
+  return order === 'dmy' ? `${day} ${month}` : `${month} ${day}`;
+}
+
 /** 5 December at 9am written the way the hospital writes dates, for help examples. */
 export function numericDateExample(order: DateOrder): string {
   return order === 'dmy' ? '05/12 9am' : '12/05 9am';

@@ -218,9 +218,9 @@ describe('feedback campaigns', () => {
   });
 
   test('bad input says what to write and creates nothing', async () => {
-    expect(await say('campaign new Flu week')).toBe(CAMPAIGN_MESSAGES.newUsage);
+    expect(await say('campaign new Flu week')).toBe(CAMPAIGN_MESSAGES.newUsage('dmy'));
     expect(await say('campaign new Flu week from tomorow to 20 Dec')).toBe(
-      CAMPAIGN_MESSAGES.badDate('start', 'tomorow'),
+      CAMPAIGN_MESSAGES.badDate('start', 'tomorow', 'dmy'),
     );
     expect(await say('campaign new Flu week from 2026-12-20 to 2026-12-12')).toBe(
       CAMPAIGN_MESSAGES.endBeforeStart,
@@ -234,6 +234,15 @@ describe('feedback campaigns', () => {
   });
 
   test('a quoted facility, a second language: the page in Hindi, answers in Hindi stored as they are', async () => {
+    // Ward 3 is a facility smx knows: its visits are recorded.
+    await Visit.collection.insertOne({
+      _id: '2026-12|Ward 3' as never,
+      month: '2026-12',
+      facility: 'Ward 3',
+      count: 40,
+      updatedBy: APPROVER,
+      updatedAt: now,
+    });
     const { slug } = await newCampaign('"Ward 3 survey" "Ward 3" from today to 31 Dec lang hi');
     expect((await Campaign.findOne({ slug }).lean())?.facility).toBe('Ward 3');
     const en = await (await page(slug)).text();

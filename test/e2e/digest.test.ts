@@ -478,7 +478,7 @@ describe('the reviews digest', () => {
     expect(await Review.findById(ids[0]).lean()).toMatchObject({ status: 'assigned', assignedTo: 'UCAROL' });
 
     const bad = await t.command('reviews open Nowhere Clinic');
-    expect(visibleText(bad.responses[0]?.body)).toContain('I don\'t know a facility called "Nowhere Clinic"');
+    expect(visibleText(bad.responses[0]?.body)).toContain("smx knows no facility called 'Nowhere Clinic'");
     expect(slack.violations).toEqual([]);
   });
   describe('the digest inbox', () => {

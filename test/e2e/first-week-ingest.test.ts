@@ -6,6 +6,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { digestJob } from '../../jobs/digest';
+import { startJobs } from '../../jobs/index';
+import { ingestJob } from '../../jobs/ingest';
+import type { Job } from '../../jobs/types';
 import { Claim } from '../../models/claim';
 import { DigestInbox } from '../../models/digest-inbox';
 import { Review } from '../../models/review';
@@ -203,7 +207,7 @@ describe('first week: history, independent Facebook feeds, digest after ingest',
       graph.callsTo('GET', '/ratings$').length > 0 ? true : undefined,
     );
     expect(await ingestsInProgress(NOW)).toBe(1);
-    const digest = runDigest(t.ctx, t.smx.app.client, { maxMs: 20_000, pollMs: 50 });
+    const digest = runDigest(t.ctx, t.smx.app.client, { pollMs: 50 });
     await new Promise((r) => setTimeout(r, 300));
     expect(digestTops()).toHaveLength(0); // still waiting
     release();
@@ -214,5 +218,58 @@ describe('first week: history, independent Facebook feeds, digest after ingest',
     expect(visibleText({ text: top?.text, blocks: top?.blocks })).toContain('Waited four hours in casualty');
     expect(await ingestsInProgress(NOW)).toBe(0);
     graph.routes.shift();
+  });
+
+  test('an 08:00 digest with an 08:00 ingest (fired a moment after it) carries the newly stored items, not a quiet day', async () => {
+    graph.ratings.push({
+      created_time: hoursAgo(2),
+      recommendation_type: 'negative',
+      review_text: 'Parking was full again at eight',
+      open_graph_story: { id: 'story-eight' },
+    });
+    // Storing takes a while: Graph answers after 1.5 s.
+    graph.route('GET', '/:page/ratings', async (req) => {
+      await new Promise((r) => setTimeout(r, 1500));
+      return graph.list(graph.ratings, req);
+    });
+    // Both jobs on the same schedule, a few seconds from now (the test's "08:00"); the scheduler fires the digest
+    // first and the ingest 300 ms later, the order a busy host may pick.
+    const second = (new Date().getSeconds() + 3) % 60;
+    const cron = `${second} * * * * *`;
+    const ctx = {
+      ...t.ctx,
+      config: { ...t.ctx.config, ingestCron: cron, digest: { ...t.ctx.config.digest, cron } },
+    };
+    const lateIngest: Job = {
+      ...ingestJob,
+      async run(deps) {
+        await new Promise((r) => setTimeout(r, 300));
+        await ingestJob.run(deps);
+      },
+    };
+    const stop = startJobs(ctx, t.smx.app.client, [lateIngest, { ...digestJob, catchUp: undefined }]);
+    try {
+      await waitFor('the digest', () => (digestTops().length > 0 ? true : undefined), 30_000);
+    } finally {
+      await stop();
+    }
+    const [top] = digestTops();
+    const text = visibleText({ text: top?.text, blocks: top?.blocks });
+    expect(text).toContain('Parking was full again at eight');
+    expect(text).not.toMatch(/quiet day/i);
+    expect(await ingestsInProgress(NOW)).toBe(0);
+    graph.routes.shift();
+  });
+
+  test('a marker past its run bound (a dead or hung ingest) does not hold the digest', async () => {
+    await Claim.create({
+      _id: 'ingest:running:dead-instance:1',
+      owner: 'dead-instance',
+      claimedAt: new Date(NOW.getTime() - 11 * 60_000),
+      until: new Date(NOW.getTime() - 60_000),
+    });
+    expect(await ingestsInProgress(NOW)).toBe(0);
+    const [outcome] = await runDigest(t.ctx, t.smx.app.client, { pollMs: 50 });
+    expect(outcome?.status).toBe('quiet');
   });
 });

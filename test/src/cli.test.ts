@@ -14,7 +14,15 @@ function uriFor(dbName: string): string {
 }
 
 const run = (args: string[], dbName: string, cwd: string) =>
-  runSmx(args, { cwd, env: { MONGODB_URI: uriFor(dbName), SMX_TIMEZONE: 'Asia/Kolkata' } });
+  runSmx(args, {
+    cwd,
+    // City Hospital is a configured facility, so `--facility City Hospital` is one smx knows.
+    env: {
+      MONGODB_URI: uriFor(dbName),
+      SMX_TIMEZONE: 'Asia/Kolkata',
+      SMX_FACILITY_CHANNELS: 'City Hospital=C0CITY',
+    },
+  });
 
 const MALFORMED = [
   'external_id,rating,text,author,url,posted_at,facility',

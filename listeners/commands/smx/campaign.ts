@@ -7,6 +7,7 @@ import { campaignResults } from '../../../src/services/campaign-results';
 import {
   CAMPAIGN_MESSAGES,
   type CampaignView,
+  campaignNewExample,
   campaignUrl,
   createCampaign,
   endCampaign,
@@ -15,7 +16,7 @@ import {
   parseNewCampaign,
   requireCampaignUrl,
 } from '../../../src/services/campaigns';
-import { knownFacilities } from '../../../src/services/facilities';
+import { knownFacilities, resolveFacility } from '../../../src/services/facilities';
 import { scheduledConfirmation } from '../../../src/services/posts';
 import { campaignListMessage, campaignMessage, campaignTitle } from '../../../src/slack/blocks/campaigns';
 import { quoteOutside } from '../../../src/slack/text';
@@ -49,7 +50,7 @@ export const campaign: Subcommand = {
   aliases: ['campaigns'],
   summary:
     'Feedback campaigns with a patient feedback page: list, new (approvers), <id> for results, end (approvers), qr (printable code), post (asks on social media).',
-  example: '/smx campaign new December discharge feedback North Clinic from 1 Dec to 31 Dec goal 10%',
+  example: (config) => campaignNewExample(config.dateOrder),
   async run(input) {
     const { ctx, args, command, respond, client } = input;
     const m = /^(\S+)\s*([\s\S]*)$/.exec(args);
@@ -57,18 +58,29 @@ export const campaign: Subcommand = {
     const rest = (m?.[2] ?? '').trim();
     const idOf = (s: string) => {
       const id = s.split(/\s+/)[0] ?? '';
-      if (id === '') throw new SmxError('BAD_INPUT', CAMPAIGN_MESSAGES.usage);
+      if (id === '') throw new SmxError('BAD_INPUT', CAMPAIGN_MESSAGES.usage(ctx.config.dateOrder));
       return id;
     };
     switch (verb) {
       case '':
       case 'list': {
         const results = await campaignResults(ctx, await listCampaigns(ctx));
-        await respond({ response_type: 'ephemeral', ...campaignListMessage(results, links(ctx)) });
+        await respond({
+          response_type: 'ephemeral',
+          ...campaignListMessage(results, links(ctx), campaignNewExample(ctx.config.dateOrder)),
+        });
         return;
       }
       case 'new': {
         const parsed = parseNewCampaign(rest, ctx.now(), ctx.config, await knownFacilities(ctx.config));
+        // A quoted facility is taken as typed by the parser: it must still be one smx knows.
+        if (parsed.facility !== null) {
+          parsed.facility = await resolveFacility(
+            ctx.config,
+            parsed.facility,
+            `/smx campaign new "${parsed.name.slice(0, 40)}" from … to …`,
+          );
+        }
         await requireApprover(input, 'create');
         const c = await createCampaign(ctx, parsed, command.user_id);
         const quoted = /^["“]/.test(rest);
@@ -113,7 +125,7 @@ export const campaign: Subcommand = {
         return;
       }
       default: {
-        if (rest !== '') throw new SmxError('BAD_INPUT', CAMPAIGN_MESSAGES.usage);
+        if (rest !== '') throw new SmxError('BAD_INPUT', CAMPAIGN_MESSAGES.usage(ctx.config.dateOrder));
         const [result] = await campaignResults(ctx, [await findCampaign(verb)]);
         if (!result) throw new SmxError('NOT_FOUND', CAMPAIGN_MESSAGES.notFound(verb));
         await respond({ response_type: 'ephemeral', ...campaignMessage(result, links(ctx)) });

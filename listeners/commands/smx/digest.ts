@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import { type DigestPreview, previewDigests } from '../../../src/services/digest';
+import { resolveFacility } from '../../../src/services/facilities';
 import { quoteOutside } from '../../../src/slack/text';
 import type { Subcommand } from './types';
 
@@ -31,8 +32,10 @@ export const digest: Subcommand = {
   summary: 'Preview (only to you) what the next reviews digest will contain; nothing is posted or marked.',
   example: '/smx digest',
   async run({ ctx, args, respond }) {
+    const typed = args.trim();
+    const facility = typed === '' ? '' : await resolveFacility(ctx.config, typed, '/smx digest');
     const previews = await previewDigests(ctx);
-    const chosen = pick(previews, args.trim());
+    const chosen = pick(previews, facility);
     const configured = previews.some((p) => p.target.channel !== '');
     const intro = [
       `Only you can see this — nothing was posted or marked. Next digest on schedule \`${ctx.config.digest.cron}\` (${ctx.config.timezone}).`,

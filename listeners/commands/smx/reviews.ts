@@ -1,10 +1,6 @@
 import { SmxError } from '../../../src/errors';
-import {
-  listReviews,
-  REVIEW_FILTERS,
-  type ReviewFilter,
-  resolveFacility,
-} from '../../../src/services/review-list';
+import { resolveFacility } from '../../../src/services/facilities';
+import { listReviews, REVIEW_FILTERS, type ReviewFilter } from '../../../src/services/review-list';
 import { reviewListMessage } from '../../../src/slack/blocks/digest';
 import type { Subcommand } from './types';
 
@@ -45,7 +41,9 @@ export const reviews: Subcommand = {
         'That facility name is too long. Example: `/smx reviews open North Clinic`',
       );
     }
-    const facility = parsed.facility ? await resolveFacility(parsed.facility) : undefined;
+    const facility = parsed.facility
+      ? await resolveFacility(ctx.config, parsed.facility, `/smx reviews ${parsed.filter}`)
+      : undefined;
     const { items, total } = await listReviews(
       { filter: parsed.filter, ...(facility ? { facility } : {}) },
       ctx.config.digest.showNames,

@@ -94,7 +94,12 @@ export function campaignMessage(r: CampaignResults, links: CampaignLinks): Slack
 }
 
 /** `/smx campaigns`. */
-export function campaignListMessage(results: readonly CampaignResults[], links: CampaignLinks): SlackMessage {
+/** `example`: the `/smx campaign new` example, dates in the hospital's order (campaignNewExample). */
+export function campaignListMessage(
+  results: readonly CampaignResults[],
+  links: CampaignLinks,
+  example: string,
+): SlackMessage {
   if (results.length === 0) {
     return {
       text: 'No feedback campaigns yet.',
@@ -103,7 +108,7 @@ export function campaignListMessage(results: readonly CampaignResults[], links: 
           type: 'section',
           text: {
             type: 'mrkdwn',
-            text: 'No feedback campaigns yet. An approver starts one with `/smx campaign new December discharge feedback North Clinic from 1 Dec to 31 Dec goal 10%`.',
+            text: `No feedback campaigns yet. An approver starts one with \`${example}\`.`,
           },
         },
       ],

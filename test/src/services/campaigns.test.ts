@@ -90,8 +90,8 @@ describe('parseNewCampaign', () => {
   });
 
   test.each([
-    ['Flu week', CAMPAIGN_MESSAGES.newUsage],
-    ['Flu week from someday to 20 Dec', CAMPAIGN_MESSAGES.badDate('start', 'someday')],
+    ['Flu week', CAMPAIGN_MESSAGES.newUsage('dmy')],
+    ['Flu week from someday to 20 Dec', CAMPAIGN_MESSAGES.badDate('start', 'someday', 'dmy')],
     ['Flu week from 2026-12-20 to 2026-12-12', CAMPAIGN_MESSAGES.endBeforeStart],
     ['Flu week from 2026-11-01 to 2026-11-30', CAMPAIGN_MESSAGES.alreadyOver('2026-11-30')],
     ['Flu week from 2026-12-01 to 2028-12-31', CAMPAIGN_MESSAGES.tooLong],
