@@ -21,12 +21,13 @@ import { unescapeSlack } from './slack/text';
 
 export const EXIT = { ok: 0, findings: 1, input: 1, usage: 2 } as const;
 
-export const USAGE = `Usage: npx smx import <file.csv|file.json> --source <name> [--facility <name>]
+export const USAGE = `Usage: npx smx import <file.csv|file.json> --source <name> [--facility <name> [--new-facility]]
        npx smx phi-check [--json] < drafts.txt
 
 Imports reviews from a site with no API (mouthshut.com, Practo, Justdial…).
   --source     the site's name, stored on every item (lowercase, e.g. mouthshut)
-  --facility   facility for rows without a facility column
+  --facility   facility for rows without a facility column (one smx knows: configured or on stored reviews)
+  --new-facility  the --facility named is new to smx (its first import); without it an unknown name is refused
 Columns (CSV header line, or keys of each JSON item): ${COLUMNS.join(', ')}
   external_id is required and unique per source; text or rating (1–5) is required; posted_at is ISO 8601.
 Importing the same file again inserts nothing.
@@ -86,7 +87,9 @@ async function runImport(args: string[], io: Io): Promise<number> {
     return EXIT.input;
   }
   try {
-    if (parsed.facility !== undefined) {
+    // A facility smx knows is checked (and spelled as stored); one it has never seen needs --new-facility, so a typo
+    // never becomes a facility of its own while a first import for a new clinic is still possible.
+    if (parsed.facility !== undefined && !parsed.newFacility) {
       try {
         parsed.facility = await resolveFacility(
           config,
@@ -96,7 +99,7 @@ async function runImport(args: string[], io: Io): Promise<number> {
       } catch (err) {
         if (!(err instanceof SmxError)) throw err;
         io.err(
-          `smx import: ${unescapeSlack(err.message).replace(/ Nothing was changed\.$/, '')}\nNothing was imported.\n`,
+          `smx import: ${unescapeSlack(err.message).replace(/ Nothing was changed\.$/, '')}\nIf '${parsed.facility}' is a new facility, add --new-facility.\nNothing was imported.\n`,
         );
         return EXIT.input;
       }
@@ -150,13 +153,19 @@ function parseImportArgs(args: string[]) {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { source: { type: 'string' }, facility: { type: 'string' } },
+    options: {
+      source: { type: 'string' },
+      facility: { type: 'string' },
+      'new-facility': { type: 'boolean' },
+    },
   });
   if (positionals.length > 1)
     throw new ImportUsageError(`import takes one file; got ${positionals.join(', ')}`);
   const { file, source } = checkImportArgs(positionals[0], values.source);
   const facility = values.facility?.trim() || undefined;
-  return { file, source, facility, size: fs.statSync(file).size };
+  const newFacility = values['new-facility'] === true;
+  if (newFacility && !facility) throw new ImportUsageError('--new-facility needs --facility <name>');
+  return { file, source, facility, newFacility, size: fs.statSync(file).size };
 }
 
 type PhiGuard = Pick<typeof import('./services/phi'), 'checkPhi'> &

@@ -129,6 +129,54 @@ describe('npx smx import', () => {
     ]);
   });
 
+  test('--facility smx has never seen is refused with the known ones, and imported only with --new-facility', async () => {
+    fs.writeFileSync(
+      path.join(dir, 'newclinic.csv'),
+      ['external_id,rating,text,author,url,posted_at,facility', 'N1,4,Good OPD,,,,', ''].join('\n'),
+    );
+    const name = db().connection.name;
+    const refused = await run(
+      ['import', 'newclinic.csv', '--source', 'newclinic', '--facility', 'Cty Hospital'],
+      name,
+      dir,
+    );
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("smx knows no facility called 'Cty Hospital'");
+    expect(refused.stderr).toContain('City Hospital');
+    expect(refused.stderr).toContain('add --new-facility');
+    expect(refused.stderr).toContain('Nothing was imported.');
+    expect(await Review.countDocuments({ source: 'newclinic' })).toBe(0);
+
+    const known = await run(
+      ['import', 'newclinic.csv', '--source', 'newclinic', '--facility', 'city hospital'],
+      name,
+      dir,
+    );
+    expect(known.code).toBe(0);
+    expect((await Review.findOne({ source: 'newclinic' }).lean())?.facility).toBe('City Hospital');
+
+    fs.writeFileSync(
+      path.join(dir, 'newclinic2.csv'),
+      ['external_id,rating,text,author,url,posted_at,facility', 'N2,5,Kind staff,,,,', ''].join('\n'),
+    );
+    const added = await run(
+      [
+        'import',
+        'newclinic2.csv',
+        '--source',
+        'newclinic',
+        '--facility',
+        'East Wing Clinic',
+        '--new-facility',
+      ],
+      name,
+      dir,
+    );
+    expect(added.stderr).toBe('');
+    expect(added.code).toBe(0);
+    expect((await Review.findOne({ externalId: 'N2' }).lean())?.facility).toBe('East Wing Clinic');
+  });
+
   test('a JSON file imports the same way', async () => {
     fs.writeFileSync(
       path.join(dir, 'practo.json'),
