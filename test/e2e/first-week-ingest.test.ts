@@ -17,6 +17,7 @@ import { SourceState } from '../../models/source-state';
 import { FEED_FAILED } from '../../src/adapters/facebook';
 import { SourceError } from '../../src/adapters/http';
 import { runDigest } from '../../src/services/digest';
+import { computeMetrics } from '../../src/services/metrics';
 import { importFile } from '../../src/services/import';
 import { ingestsInProgress, runIngest } from '../../src/services/ingest';
 import { REVIEW_ACTION_IDS } from '../../src/slack/ids';
@@ -162,6 +163,8 @@ describe('first week: history, independent Facebook feeds, digest after ingest',
     lines.push(`R3,5,"Great doctors - can I book online?",,,${iso(70)},`);
     const file = path.join(dir, 'mouthshut-history.csv');
     fs.writeFileSync(file, `${lines.join('\n')}\n`);
+    const lastMonthBefore = (await computeMetrics(t.ctx, 'last-month')).reviews.total.value;
+    const thisMonthBefore = (await computeMetrics(t.ctx, 'this-month')).reviews.total.value;
     const imported = await importFile(file, { source: 'mouthshut', facility: 'City Hospital' }, t.ctx);
     expect(imported).toMatchObject({ inserted: 123, rejected: [] });
 
@@ -182,6 +185,12 @@ describe('first week: history, independent Facebook feeds, digest after ingest',
     // Every item left the inbox with this digest; the archive keeps all of them.
     expect(await DigestInbox.countDocuments()).toBe(0);
     expect(await Review.countDocuments({ source: 'mouthshut' })).toBe(123);
+    // Metrics count each review in the month it was written: November 2026 gains its 5 historic reviews and the 3 of
+    // the last week (30–70 h before 08:00 IST on 1 Dec), December gains none of the 123.
+    expect((await computeMetrics(t.ctx, 'last-month')).reviews.total.value).toBe(lastMonthBefore + 8);
+    expect((await computeMetrics(t.ctx, 'this-month')).reviews.total.value).toBe(thisMonthBefore);
+    const metrics = visibleText((await t.command('metrics last-month')).responses[0]?.body);
+    expect(metrics).toContain(`${lastMonthBefore + 8} reviews and feedback`);
     const all = visibleText((await t.command('reviews all')).responses[0]?.body);
     expect(all).toContain('Mouthshut');
     expect(slack.violations).toEqual([]);
