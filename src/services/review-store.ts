@@ -29,7 +29,7 @@ import { insertNew } from '../../models/insert-new';
 import { Review } from '../../models/review';
 import { ReviewDesk } from '../../models/review-desk';
 import { localDay, localWeek } from '../slack/time';
-import { addToDesk, type DeskBulk, trimDesk } from './review-desk';
+import { addToDesk, DeskBulk } from './review-desk';
 import { insertReviewContributions } from './rollups';
 
 export const BATCH_SIZE = 500;
@@ -166,14 +166,17 @@ export async function storeItems(
   opts: { desk?: DeskBulk } = {},
 ): Promise<StoreCounts> {
   const total: StoreCounts = { created: 0, duplicate: 0, updated: 0 };
+  // Open items get their desk copy with their batch; of the rest only the newest of the whole call are added at its
+  // end (DeskBulk), so a big ingest writes a few hundred desk copies instead of one per item and deleting most again.
+  // A caller storing a file in many calls (import) passes its own DeskBulk and finishes it at its end instead.
+  const desk = opts.desk ?? new DeskBulk();
   for (let i = 0; i < items.length; i += BATCH_SIZE) {
-    const c = await storeBatch(items.slice(i, i + BATCH_SIZE), ctx, opts.desk);
+    const c = await storeBatch(items.slice(i, i + BATCH_SIZE), ctx, desk);
     total.created += c.created;
     total.duplicate += c.duplicate;
     total.updated += c.updated;
   }
-  // A caller storing a file in many calls (import) passes a DeskBulk and finishes it at its end instead.
-  if (total.created > 0 && !opts.desk) await trimDesk();
+  if (total.created > 0 && !opts.desk) await desk.finish();
   return total;
 }
 
