@@ -89,6 +89,8 @@ describe('/smx repost → approve → exactly one retweet', () => {
     const stored = await Post.findOne({ shortId: id }).lean();
     expect(stored?.status).toBe('failed');
     expect(x.callsTo('POST', /\/retweets$/)).toHaveLength(2); // one for the first test, one here
+    // The account id was asked for once, for the first repost: each GET /2/users/me is a billed read.
+    expect(x.callsTo('GET', /^\/2\/users\/me/)).toHaveLength(1);
     expect(threadText(slack, APPROVALS, id)).toContain('no longer exists');
     const dm = () =>
       slack

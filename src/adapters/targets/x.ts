@@ -1,6 +1,7 @@
 /** X (Twitter): one tweet per post via twitter-api-v2 `v2.tweet`, OAuth 1.0a user context. */
 import { ApiPartialResponseError, ApiRequestError, ApiResponseError, type TwitterApi } from 'twitter-api-v2';
 import { z } from 'zod';
+import type { TwitterConfig } from '../../config';
 import { xClient } from '../x-client';
 import { networkError, PublishError, waitFromHeaders, waitFromReset } from './base';
 import type { PublishTarget } from './types';
@@ -56,14 +57,31 @@ const repostAnswer = z.object({
   errors: z.array(z.object({ type: z.string().optional(), detail: z.string().optional() })).optional(),
 });
 
-/** `POST /2/users/{me}/retweets {tweet_id}`, once. The account id comes from `GET /2/users/me` first. */
-async function repost(client: TwitterApi, details: unknown) {
+/**
+ * The signed-in account's id, per API URL and access token: asked once per process, because every
+ * `GET /2/users/me` is a billed read. A failed lookup is forgotten, so the next repost asks again.
+ */
+const accountIds = new Map<string, Promise<string>>();
+
+function accountId(client: TwitterApi, cfg: TwitterConfig): Promise<string> {
+  const key = `${cfg.apiUrl}|${cfg.accessToken}`;
+  let id = accountIds.get(key);
+  if (!id) {
+    id = client.v2.me().then((me) => me.data.id);
+    accountIds.set(key, id);
+    id.catch(() => accountIds.delete(key));
+  }
+  return id;
+}
+
+/** `POST /2/users/{me}/retweets {tweet_id}`, once. The account id comes from `GET /2/users/me` (cached). */
+async function repost(client: TwitterApi, cfg: TwitterConfig, details: unknown) {
   const d = repostDetails.safeParse(details);
   if (!d.success)
     throw new PublishError('permanent', 'This repost has no post to share; draft it again with /smx repost');
-  const me = await client.v2.me();
+  const me = await accountId(client, cfg);
   const answer = repostAnswer.safeParse(
-    await client.v2.post(`users/${me.data.id}/retweets`, { tweet_id: d.data.tweetId }),
+    await client.v2.post(`users/${me}/retweets`, { tweet_id: d.data.tweetId }),
   );
   if (answer.success && answer.data.data?.retweeted === true) {
     return { externalId: d.data.tweetId, url: d.data.url };
@@ -87,7 +105,7 @@ export const xTarget: PublishTarget = {
     if (!cfg) throw new PublishError('permanent', 'X is not configured (TWITTER_* variables)');
     try {
       const client = xClient(cfg, { timeoutMs });
-      if (input.kind === 'repost') return await repost(client, input.details);
+      if (input.kind === 'repost') return await repost(client, cfg, input.details);
       const res = await client.v2.tweet({ text: input.text });
       const id = res.data?.id;
       if (!id) throw new PublishError('unknown', 'X answered without a tweet id');
