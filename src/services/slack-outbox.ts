@@ -267,6 +267,38 @@ async function attempt(
   }
 }
 
+export interface GivenUp {
+  /** The post's short id ("P1A2B3"), or its database id when the post is gone. */
+  post: string;
+  label: string;
+  error: string | null;
+  at: Date;
+}
+
+/**
+ * Notifications given up and not yet forgotten (the last KEEP_GIVEN_UP_MS), newest first, at most `limit` of them,
+ * with how many there are: what `/smx status` shows, so a card or DM Slack never got is not only in the logs.
+ * The outbox is small (entries are forgotten a day after delivery), so this reads it whole.
+ */
+export async function givenUpNotifications(limit = 5): Promise<{ count: number; items: GivenUp[] }> {
+  const all = await SlackOutbox.find({ gaveUpAt: { $ne: null } })
+    .select({ postId: 1, label: 1, lastError: 1, gaveUpAt: 1 })
+    .lean();
+  all.sort((a, b) => new Date(b.gaveUpAt as Date).getTime() - new Date(a.gaveUpAt as Date).getTime());
+  const items = await Promise.all(
+    all.slice(0, limit).map(async (e) => {
+      const post = await Post.findById(e.postId, { shortId: 1 }).lean();
+      return {
+        post: post?.shortId ?? e.postId,
+        label: e.label,
+        error: e.lastError ?? null,
+        at: e.gaveUpAt as Date,
+      };
+    }),
+  );
+  return { count: all.length, items };
+}
+
 /** Forgets entries delivered a day ago (given up: a week ago), with their attempt claims. */
 async function forgetOld(now: Date): Promise<void> {
   const old = await SlackOutbox.find({

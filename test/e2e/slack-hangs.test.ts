@@ -140,6 +140,27 @@ describe('Slack hanging never stalls the work', () => {
     expect(threadRepliesOf(id)).toHaveLength(1);
   });
 
+  test('a notification Slack refuses for good is given up, and /smx status says which post and why', async () => {
+    const before = visibleText((await t.command('status')).responses[0]?.body);
+    expect(before).not.toContain('stopped trying');
+    const id = await approvedPost('Blood donation camp on Saturday #CityHospital');
+    slack.failNext('chat.postMessage', { error: 'not_in_channel' });
+
+    expect((await publishDue(t.ctx, t.smx.app.client)).published).toBe(1);
+    expect(await outboxSettled(20_000)).toBe(0);
+    const [postId] = await dbIds([id]);
+    const entries = await SlackOutbox.find({ postId, what: 'message' }).lean();
+    expect(entries.map((e) => [e.attempts, e.lastError, e.gaveUpAt !== null])).toEqual([
+      [1, 'not_in_channel', true],
+    ]);
+
+    const status = visibleText((await t.command('status')).responses[0]?.body);
+    expect(status).toContain('1 Slack notification could not be delivered and smx stopped trying');
+    expect(status).toContain(`*${id}*: publish result thread reply — Slack said \`not_in_channel\``);
+    // The outcome itself is stored, as the line says.
+    expect((await Post.findOne({ shortId: id }).lean())?.status).toBe('published');
+  });
+
   test('a notification whose sender stopped mid-call is taken over by another instance once its lease passed', async () => {
     const id = await approvedPost('Yoga class on Monday #CityHospital');
     let first = true;
