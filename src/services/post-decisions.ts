@@ -18,7 +18,7 @@ import { getClaim, noteClaim, releaseClaim, tryClaim } from './claims';
 import { SETTLED_STATUSES } from './decision-retention';
 import { announceInOrder, type DecisionWinner, decide, describeDecision, lastDecision } from './decisions';
 import { describeFindings } from './phi';
-import { postKind } from './post-kinds';
+import { handTarget, postKind } from './post-kinds';
 import { POST_MESSAGES } from './post-messages';
 import { phiBlocks, runPhi } from './post-phi';
 import { type PostView, toView } from './post-view';
@@ -207,12 +207,14 @@ export async function approvePost(
     actor: userId,
     set: { status: 'approved', approvedBy: userId, approvedAt: now, ...(late ? { scheduledAt: now } : {}) },
     before: { status: post.status, revision, scheduledAt: post.scheduledAt },
-    dm: (p) =>
-      p.kind !== 'reply'
-        ? `:white_check_mark: <@${userId}> approved your ${postKind(p.kind).noun.toLowerCase()} *${p.shortId}*; it will go out ${goesOut(ctx, p)}.`
-        : p.targets.includes('copy')
-          ? `:white_check_mark: <@${userId}> approved your reply *${p.shortId}*. This site has no API: copy the text from its card, post it under the review, then press *Mark as replied* on the card.`
-          : `:white_check_mark: <@${userId}> approved your reply *${p.shortId}*; smx posts it within a minute.`,
+    dm: (p) => {
+      const what = `${postKind(p.kind).noun.toLowerCase()} *${p.shortId}*`;
+      const hand = handTarget(p);
+      const hint = hand === undefined ? undefined : postKind(p.kind).target(hand)?.manualHint;
+      return hand !== undefined
+        ? `:white_check_mark: <@${userId}> approved your ${what}.${hint ? ` ${hint}` : ''}`
+        : `:white_check_mark: <@${userId}> approved your ${what}; it will go out ${goesOut(ctx, p)}.`;
+    },
   });
 }
 

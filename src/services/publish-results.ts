@@ -12,6 +12,7 @@ import { audit } from './audit';
 import { getClaim, releaseClaim, tryClaim } from './claims';
 import { announceInOrder, decide, lastDecision } from './decisions';
 import { describePostDecision, POST_KIND } from './post-decisions';
+import { handTarget } from './post-kinds';
 import { POST_MESSAGES } from './post-messages';
 import { type PostView, type TargetResult, toView } from './post-view';
 import { publishKey, refreshCard } from './posts';
@@ -161,12 +162,13 @@ export async function markReplied(
   const doc = await Post.findOne({ shortId: shortId.trim().toUpperCase() });
   if (!doc) throw new SmxError('NOT_FOUND', POST_MESSAGES.notFound(shortId));
   const post = toView(doc);
-  if (post.kind !== 'reply' || !post.targets.includes('copy'))
+  const target = handTarget(post);
+  if (target === undefined)
     return { kind: 'denied', message: REPLY_RESULT_MESSAGES.notCopyReply(post.shortId) };
   if (post.authorId !== userId && !(await isApprover(ctx, client, userId))) {
     return { kind: 'denied', message: POST_MESSAGES.notAuthorOrApprover('mark') };
   }
-  const key = publishKey(post.id, 'copy');
+  const key = publishKey(post.id, target);
   const owner = `manual:${userId}`;
   if (post.status !== 'approved' || !(await tryClaim(key, owner, ctx.now()))) {
     const claim = await getClaim(key);
@@ -192,7 +194,7 @@ export async function markReplied(
     action: 'mark_replied',
     actor: userId,
     at,
-    set: { 'results.copy': { ...note, at } },
+    set: { [`results.${target}`]: { ...note, at } },
   });
   if (!r.won) {
     await releaseClaim(key, owner);
@@ -207,7 +209,7 @@ export async function markReplied(
     at,
     after: note,
   });
-  await recordPublication(ctx, post, 'copy', note, at, client);
+  await recordPublication(ctx, post, target, note, at, client);
   await announceInOrder(POST_KIND, post.id, post.version, async () => undefined);
   return { kind: 'ok', post: (await settleStatus(ctx, client, post.id)) ?? post };
 }

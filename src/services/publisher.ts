@@ -24,7 +24,7 @@ import { audit } from './audit';
 import { getClaim, isDuplicateKey, releaseClaim, tryClaim } from './claims';
 import { announceInOrder, decide } from './decisions';
 import { POST_KIND } from './post-decisions';
-import { postKind } from './post-kinds';
+import { handTarget, postKind } from './post-kinds';
 import { type PostView, type TargetResult, toView } from './post-view';
 import { POST_MESSAGES, publishKey, refreshCard } from './posts';
 import { insertPublished } from './rollups';
@@ -446,7 +446,7 @@ export async function publishDue(
     for (const t of post.targets) {
       if (post.results[t] || ctx.lifecycle?.stopping) continue;
       // Copy reply: a person posts it and presses Mark as replied; there is nothing to call.
-      if (findReplyTarget(t)?.manual) continue;
+      if (t === handTarget(post)) continue;
       await publishTarget(ctx, client, post, t, opts, summary);
     }
     await settleStatus(ctx, client, post.id, post, { viaOutbox: true });

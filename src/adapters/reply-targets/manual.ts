@@ -11,6 +11,8 @@ export const manualReply: ReplyTarget = {
   label: 'Copy reply',
   aliases: [],
   manual: true,
+  manualHint:
+    'This site has no API: copy the text from its card, post it under the review, then press *Mark as replied* on the card.',
   enabled: () => true,
   answers: () => true,
   check: () => [],

@@ -12,6 +12,4 @@ export interface ReplyTarget extends PublishTarget {
   answers(review: ReplyableReview): boolean;
   /** Hard limits of the API on the reply text, as error sentences; empty when it fits. */
   check(text: string): string[];
-  /** No API: the approved text is copied by a person, who then clicks Mark as replied. */
-  manual?: boolean;
 }

@@ -46,6 +46,12 @@ export interface PublishTarget {
   aliases: readonly string[];
   /** Kinds of post it publishes; default `['post']`. Only targets taking `post` are offered for `/smx schedule`. */
   kinds?: readonly string[];
+  /**
+   * Published by a person, not by smx (Copy reply: a site with no API). The publisher never calls it; once approved
+   * the card shows the text and a Mark-as-done button, and `manualHint` is what the author is told to do.
+   */
+  manual?: boolean;
+  manualHint?: string;
   /** False when its credentials are not configured: the target is off, not broken. */
   enabled(config: Config): boolean;
   publish(input: PublishInput, config: Config, options: PublishOptions): Promise<Published>;

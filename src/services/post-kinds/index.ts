@@ -12,4 +12,13 @@ export function postKind(name: string | undefined | null): PostKind {
   return postKinds.find((k) => k.name === name) ?? postKindPost;
 }
 
+/**
+ * The target of this post that a person publishes by hand (Copy reply), if any: the publisher skips it, the card
+ * offers Mark as replied, the approval DM says what to do.
+ */
+export function handTarget(p: { kind?: string | null; targets: readonly string[] }): string | undefined {
+  const kind = postKind(p.kind);
+  return p.targets.find((t) => kind.target(t)?.manual === true);
+}
+
 export type { PostKind } from './types';

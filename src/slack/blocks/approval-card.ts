@@ -1,6 +1,6 @@
 /** The approval card in SMX_APPROVALS_CHANNEL and the thread replies about publishing. Pure: data in, blocks out. */
 import type { Button, KnownBlock } from '@slack/types';
-import { postKind } from '../../services/post-kinds';
+import { handTarget, postKind } from '../../services/post-kinds';
 import type { PostView } from '../../services/post-view';
 import { POST_ACTION_IDS, POST_BLOCK_IDS, REPLY_ACTION_IDS } from '../ids';
 import { escapeMrkdwn, fitShown, fitText, linkOutside, truncate } from '../text';
@@ -29,7 +29,7 @@ function phiLines(p: PostView): string {
 }
 
 const phiBlocked = (p: PostView) => (p.phi?.findings.length ?? 0) > 0 && !p.phi?.overriddenBy;
-const isCopyReply = (p: PostView) => p.kind === 'reply' && p.targets.includes('copy');
+const isCopyReply = (p: PostView) => handTarget(p) !== undefined;
 
 /** "Tue 09:12 IST": the short local time on decision lines. */
 export function shortLocal(date: Date, timezone: string): string {

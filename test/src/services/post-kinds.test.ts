@@ -1,5 +1,5 @@
 import { POST_KINDS } from '../../../models/post';
-import { postKind, postKinds } from '../../../src/services/post-kinds';
+import { handTarget, postKind, postKinds } from '../../../src/services/post-kinds';
 import { YOUTUBE_DESCRIPTION_MAX_BYTES } from '../../../src/services/post-kinds/video-fix';
 import type { PostView } from '../../../src/services/post-view';
 
@@ -28,6 +28,14 @@ describe('post kinds registry', () => {
     expect(postKind('post').target('youtube')).toBeUndefined(); // nor ordinary posts go to YouTube
     expect(postKind(undefined).name).toBe('post');
     expect(postKind('something-else').name).toBe('post');
+  });
+
+  test('a target published by hand is found from the kind’s own targets, not by kind name', () => {
+    expect(handTarget({ kind: 'reply', targets: ['copy'] })).toBe('copy');
+    expect(postKind('reply').target('copy')?.manualHint).toContain('Mark as replied');
+    expect(handTarget({ kind: 'reply', targets: ['google-reply'] })).toBeUndefined();
+    expect(handTarget({ kind: 'post', targets: ['x', 'facebook'] })).toBeUndefined();
+    expect(handTarget({ kind: 'post', targets: ['copy'] })).toBeUndefined(); // a post has no Copy target
   });
 
   test('each kind its checks: a post the tag guideline, a repost none, a video fix YouTube’s byte limit', () => {
