@@ -23,6 +23,8 @@ const decisionSchema = new Schema(
     unset: { type: [String], default: [] },
     /** Set once the decision's card update and DMs went out; the next decision's announcement waits for it. */
     announced: { type: Boolean, default: false },
+    /** Its announcement stopped waiting for the previous one's, so the two may have reached Slack out of order. */
+    overlapped: { type: Boolean, default: false },
   },
   { versionKey: false },
 );

@@ -216,19 +216,31 @@ const SILENT_ACTIONS = new Set(['publish']);
  * "Approved" after "Cancelled", an "approved" DM after a "cancelled" one). Every decision must announce through
  * this (the publisher's start with `{ silent: true }`), or the next one waits `ANNOUNCE_WAIT_MS` for it. The mark is a
  * field on the decision itself, so nothing else accumulates.
+ *
+ * When that wait runs out (Slack or the machine is slow), two announcements are in flight at once and the older
+ * card may reach Slack last. The newer one then marks itself `overlapped`, and `correct` redraws the card from what
+ * is stored now: whichever of the two marks itself announced second finds the other already marked and calls it —
+ * the older one when the newer is marked overlapped (the older card may have landed over it), the newer one when it
+ * stopped waiting and the older is marked. So the card ends on the latest state in every order; an announcement
+ * that did not overlap costs one extra `_id` read and no extra Slack call.
  */
 export async function announceInOrder<T>(
   kind: string,
   docId: string,
   version: number,
   announce: () => Promise<T>,
-  opts: { silent?: boolean } = {},
+  opts: { silent?: boolean; correct?: () => Promise<void> } = {},
 ): Promise<T> {
+  let waitedOut = false;
   if (version > 1) {
     const until = Date.now() + ANNOUNCE_WAIT_MS;
     for (;;) {
       const prev = await Decision.findById(decisionId(kind, docId, version - 1)).lean();
-      if (!prev || prev.announced || SILENT_ACTIONS.has(prev.action) || Date.now() >= until) break;
+      if (!prev || prev.announced || SILENT_ACTIONS.has(prev.action)) break;
+      if (Date.now() >= until) {
+        waitedOut = true;
+        break;
+      }
       await new Promise((r) => setTimeout(r, 40));
     }
   }
@@ -238,8 +250,27 @@ export async function announceInOrder<T>(
     if (!opts.silent) {
       await Decision.updateOne(
         { _id: decisionId(kind, docId, version) },
-        { $set: { announced: true } },
+        { $set: { announced: true, ...(waitedOut ? { overlapped: true } : {}) } },
       ).catch(() => undefined);
+      if (opts.correct) await correctIfOvertaken(kind, docId, version, waitedOut, opts.correct);
     }
+  }
+}
+
+async function correctIfOvertaken(
+  kind: string,
+  docId: string,
+  version: number,
+  waitedOut: boolean,
+  correct: () => Promise<void>,
+): Promise<void> {
+  try {
+    const [next, prev] = await Promise.all([
+      Decision.findById(decisionId(kind, docId, version + 1)).lean(),
+      waitedOut ? Decision.findById(decisionId(kind, docId, version - 1)).lean() : null,
+    ]);
+    if ((next?.announced && next.overlapped) || prev?.announced) await correct();
+  } catch {
+    // The card shows what this announcement drew; the next decision redraws it anyway.
   }
 }

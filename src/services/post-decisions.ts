@@ -159,8 +159,12 @@ async function applyDecision(ctx: SmxContext, client: WebClient, c: Change): Pro
   const updated = r.doc ? toView(r.doc) : await reload(c.post.id);
   const dm = c.dm && updated.authorId !== c.actor ? c.dm(updated) : undefined;
   problems.push(
-    ...(await announceInOrder(POST_KIND, c.post.id, c.post.version, () =>
-      announce(ctx, client, updated, dm),
+    ...(await announceInOrder(
+      POST_KIND,
+      c.post.id,
+      c.post.version,
+      () => announce(ctx, client, updated, dm),
+      { correct: async () => refreshCard(ctx, client, await reload(c.post.id)) },
     )),
   );
   ctx.logger.info(

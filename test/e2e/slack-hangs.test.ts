@@ -8,9 +8,10 @@ import { slackOutboxJob } from '../../jobs/slack-outbox';
 import type { Job } from '../../jobs/types';
 import { Post } from '../../models/post';
 import { SlackOutbox } from '../../models/slack-outbox';
+import { ANNOUNCE_WAIT_MS } from '../../src/services/decisions';
 import { publishDue } from '../../src/services/publisher';
 import { deliverDueOutbox, outboxSettled } from '../../src/services/slack-outbox';
-import { POST_ACTION_IDS } from '../../src/slack/ids';
+import { POST_ACTION_IDS, POST_BLOCK_IDS, POST_CALLBACK_IDS, POST_INPUT_IDS } from '../../src/slack/ids';
 import { waitFor } from '../fakes/http';
 import { FakeSlack } from '../fakes/slack';
 import { FakeX } from '../fakes/x';
@@ -186,6 +187,51 @@ describe('Slack hanging never stalls the work', () => {
     expect(thread?.attempts).toBe(2);
     expect(thread?.deliveredAt).not.toBeNull();
     expect(threadRepliesOf(id).map((m) => m.text)).toEqual([expect.stringContaining(`Published ${id} on X`)]);
+  });
+
+  test('an approval whose card update reaches Slack after a later edit’s is corrected: the card ends on the edit', async () => {
+    const { responses } = await t.command(
+      'schedule to:x tomorrow 9am | Free eye camp on Sunday #CityHospital',
+    );
+    const id = /Post \*(P[A-Z0-9]{5})\*/.exec(visibleText(responses[0]?.body))?.[1] as string;
+    // Slack holds the approval's card update longer than the next announcement waits for it.
+    slack.hang('chat.update', (args) => JSON.stringify(args).includes('Approved by'));
+    const approving = t.action({
+      actionId: POST_ACTION_IDS.approve,
+      value: `${id}:1`,
+      user: APPROVER,
+      channel: CHANNEL,
+    });
+    await waitFor('the approval card update held', () => (slack.hung > 0 ? true : undefined));
+    const edited = 'Free eye camp on Sunday, 9 to 1 #CityHospital';
+    const t0 = Date.now();
+    await t.viewSubmission({
+      callbackId: POST_CALLBACK_IDS.edit,
+      privateMetadata: `${id}:1`,
+      values: {
+        [POST_BLOCK_IDS.text]: { [POST_INPUT_IDS.text]: { type: 'plain_text_input', value: edited } },
+      },
+    });
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(ANNOUNCE_WAIT_MS - 100); // it waited, then went ahead
+    expect(visibleText({ text: cardOf(id)?.text ?? '', blocks: cardOf(id)?.blocks ?? [] })).toContain(
+      'needs approval',
+    );
+
+    slack.release(); // the approval's stale card lands last …
+    await approving;
+    const card = cardOf(id);
+    const shown = visibleText({ text: card?.text ?? '', blocks: card?.blocks ?? [] });
+    // … and is redrawn from the stored post: the edit, waiting for approval again.
+    expect(card?.history.map((h) => JSON.stringify(h.blocks).includes('Approved by'))).toEqual([
+      false,
+      false,
+      true,
+      false,
+    ]);
+    expect(shown).toContain('needs approval');
+    expect(shown).toContain('9 to 1');
+    expect(shown).not.toContain('Approved by');
+    expect((await Post.findOne({ shortId: id }).lean())?.status).toBe('pending_approval');
   });
 
   test('a job run is bounded: a hung run cannot hold the next tick', async () => {
