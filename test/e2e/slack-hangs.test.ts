@@ -13,9 +13,16 @@ import { publishDue } from '../../src/services/publisher';
 import { deliverDueOutbox, outboxSettled } from '../../src/services/slack-outbox';
 import { POST_ACTION_IDS, POST_BLOCK_IDS, POST_CALLBACK_IDS, POST_INPUT_IDS } from '../../src/slack/ids';
 import { waitFor } from '../fakes/http';
-import { FakeSlack } from '../fakes/slack';
+import type { FakeSlack } from '../fakes/slack';
 import { FakeX } from '../fakes/x';
-import { startTestApp, type TestApp, testContext, visibleText } from '../support/app';
+import {
+  startApprovalsApp,
+  startTestApp,
+  stopApprovalsApp,
+  type TestApp,
+  testContext,
+  visibleText,
+} from '../support/app';
 import { useTestDatabase } from '../support/db';
 
 const CHANNEL = 'C0APPROVALS';
@@ -28,21 +35,20 @@ describe('Slack hanging never stalls the work', () => {
   let x: FakeX;
 
   beforeAll(async () => {
-    slack = await new FakeSlack().start();
-    x = await new FakeX().start();
-    t = await startTestApp({
-      db: db(),
+    ({
       slack,
+      t,
+      target: x,
+    } = await startApprovalsApp(db(), new FakeX(), {
       // Long enough that only smx's own bounds (not the client timeout) can keep the tick moving.
       slackTimeoutMs: 60_000,
-      env: { ...x.env(), SMX_APPROVALS_CHANNEL: CHANNEL, SMX_APPROVERS: APPROVER },
-    });
+      channel: CHANNEL,
+      approvers: APPROVER,
+    }));
   });
   afterAll(async () => {
     slack.release();
-    await t.stop();
-    await slack.close();
-    await x.close();
+    await stopApprovalsApp({ t, slack, target: x });
   });
 
   async function approvedPost(text: string): Promise<string> {
@@ -195,6 +201,7 @@ describe('Slack hanging never stalls the work', () => {
     );
     const id = /Post \*(P[A-Z0-9]{5})\*/.exec(visibleText(responses[0]?.body))?.[1] as string;
     // Slack holds the approval's card update longer than the next announcement waits for it.
+    const heldBefore = slack.hung;
     slack.hang('chat.update', (args) => JSON.stringify(args).includes('Approved by'));
     const approving = t.action({
       actionId: POST_ACTION_IDS.approve,
@@ -202,7 +209,7 @@ describe('Slack hanging never stalls the work', () => {
       user: APPROVER,
       channel: CHANNEL,
     });
-    await waitFor('the approval card update held', () => (slack.hung > 0 ? true : undefined));
+    await waitFor('the approval card update held', () => (slack.hung > heldBefore ? true : undefined));
     const edited = 'Free eye camp on Sunday, 9 to 1 #CityHospital';
     const t0 = Date.now();
     await t.viewSubmission({
