@@ -8,9 +8,9 @@ import { Post } from '../../models/post';
 import { forgetSettledDecisions } from '../../src/services/decision-retention';
 import { POST_MESSAGES } from '../../src/services/post-messages';
 import { POST_ACTION_IDS } from '../../src/slack/ids';
-import { FakeSlack } from '../fakes/slack';
+import type { FakeSlack } from '../fakes/slack';
 import { FakeX } from '../fakes/x';
-import { publishTick, startTestApp, type TestApp, visibleText } from '../support/app';
+import { publishTick, startApprovalsApp, stopApprovalsApp, type TestApp, visibleText } from '../support/app';
 import { useTestDatabase } from '../support/db';
 
 const AUTHOR = 'U0STAFF';
@@ -26,19 +26,18 @@ describe('decision retention', () => {
   let offset = 0;
 
   beforeAll(async () => {
-    slack = await new FakeSlack().start();
-    x = await new FakeX().start();
-    t = await startTestApp({
-      db: db(),
+    ({
       slack,
+      t,
+      target: x,
+    } = await startApprovalsApp(db(), new FakeX(), {
       now: () => new Date(Date.now() + offset),
-      env: { ...x.env(), SMX_APPROVALS_CHANNEL: CHANNEL, SMX_APPROVERS: BOSS },
-    });
+      channel: CHANNEL,
+      approvers: BOSS,
+    }));
   });
   afterAll(async () => {
-    await t.stop();
-    await slack.close();
-    await x.close();
+    await stopApprovalsApp({ t, slack, target: x });
   });
 
   async function schedule(text: string, when = 'now'): Promise<{ shortId: string; id: string }> {

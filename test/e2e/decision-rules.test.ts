@@ -10,9 +10,9 @@ import { ROLE_MESSAGES } from '../../src/services/approvers';
 import { POST_MESSAGES } from '../../src/services/post-messages';
 import { channelProblem } from '../../src/slack/calls';
 import { POST_ACTION_IDS, POST_BLOCK_IDS, POST_CALLBACK_IDS, POST_INPUT_IDS } from '../../src/slack/ids';
-import { FakeSlack } from '../fakes/slack';
+import type { FakeSlack } from '../fakes/slack';
 import { FakeX } from '../fakes/x';
-import { publishTick, startTestApp, type TestApp, visibleText } from '../support/app';
+import { publishTick, startApprovalsApp, stopApprovalsApp, type TestApp, visibleText } from '../support/app';
 import { useTestDatabase } from '../support/db';
 
 const AUTHOR = 'U0STAFF';
@@ -32,22 +32,21 @@ describe('decision rules: roles, four-eyes, truthful answers, late and stale app
   let clock = NOW;
 
   beforeAll(async () => {
-    slack = await new FakeSlack().start();
-    x = await new FakeX().start();
-    t = await startTestApp({
-      db: db(),
+    ({
       slack,
+      t,
+      target: x,
+    } = await startApprovalsApp(db(), new FakeX(), {
       now: () => clock,
-      env: { ...x.env(), SMX_APPROVALS_CHANNEL: CHANNEL, SMX_APPROVERS: `${BOSS},${BOSS2}` },
-    });
+      channel: CHANNEL,
+      approvers: `${BOSS},${BOSS2}`,
+    }));
   });
   afterEach(() => {
     clock = NOW;
   });
   afterAll(async () => {
-    await t.stop();
-    await slack.close();
-    await x.close();
+    await stopApprovalsApp({ t, slack, target: x });
   });
 
   async function say(text: string, user = AUTHOR): Promise<string> {

@@ -4,9 +4,9 @@
  */
 import { Post } from '../../models/post';
 import { POST_ACTION_IDS, POST_INPUT_IDS } from '../../src/slack/ids';
-import { FakeSlack } from '../fakes/slack';
+import type { FakeSlack } from '../fakes/slack';
 import { FakeX } from '../fakes/x';
-import { startTestApp, type TestApp, visibleText } from '../support/app';
+import { startApprovalsApp, stopApprovalsApp, type TestApp, visibleText } from '../support/app';
 import { useTestDatabase } from '../support/db';
 
 /** Tue 1 Dec 2026, 19:40 in Asia/Kolkata. */
@@ -20,19 +20,18 @@ describe('first week: dates are read and shown the way an Indian hospital writes
   let x: FakeX;
 
   beforeAll(async () => {
-    slack = await new FakeSlack().start();
-    x = await new FakeX().start();
-    t = await startTestApp({
-      db: db(),
+    ({
       slack,
+      t,
+      target: x,
+    } = await startApprovalsApp(db(), new FakeX(), {
       now: () => NOW,
-      env: { ...x.env(), SMX_APPROVALS_CHANNEL: CHANNEL, SMX_APPROVERS: 'U0BOSS' },
-    });
+      channel: CHANNEL,
+      approvers: 'U0BOSS',
+    }));
   });
   afterAll(async () => {
-    await t.stop();
-    await slack.close();
-    await x.close();
+    await stopApprovalsApp({ t, slack, target: x });
   });
 
   async function schedule(text: string): Promise<string> {

@@ -6,8 +6,8 @@
 import { Post } from '../../models/post';
 import { POST_ACTION_IDS, POST_CALLBACK_IDS, POST_INPUT_IDS } from '../../src/slack/ids';
 import { FakeGraph } from '../fakes/graph';
-import { FakeSlack } from '../fakes/slack';
-import { startTestApp, type TestApp, visibleText } from '../support/app';
+import type { FakeSlack } from '../fakes/slack';
+import { startApprovalsApp, stopApprovalsApp, type TestApp, visibleText } from '../support/app';
 import { useTestDatabase } from '../support/db';
 
 const AUTHOR = 'U0STAFF';
@@ -23,18 +23,17 @@ describe('long texts survive editing; cards always fit', () => {
   let graph: FakeGraph;
 
   beforeAll(async () => {
-    slack = await new FakeSlack().start();
-    graph = await new FakeGraph().start();
-    t = await startTestApp({
-      db: db(),
+    ({
       slack,
-      env: { ...graph.env(), SMX_APPROVALS_CHANNEL: CHANNEL, SMX_APPROVERS: 'U0BOSS' },
-    });
+      t,
+      target: graph,
+    } = await startApprovalsApp(db(), new FakeGraph(), {
+      channel: CHANNEL,
+      approvers: 'U0BOSS',
+    }));
   });
   afterAll(async () => {
-    await t.stop();
-    await slack.close();
-    await graph.close();
+    await stopApprovalsApp({ t, slack, target: graph });
   });
 
   async function schedule(text: string): Promise<string> {

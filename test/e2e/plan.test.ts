@@ -5,8 +5,8 @@ import { planNudgeMessage } from '../../src/slack/blocks/plan';
 import { publishHome } from '../../src/slack/home';
 import { PLAN_ACTION_IDS, POST_ACTION_IDS } from '../../src/slack/ids';
 import { FakeGraph } from '../fakes/graph';
-import { FakeSlack } from '../fakes/slack';
-import { startTestApp, type TestApp, visibleText } from '../support/app';
+import type { FakeSlack } from '../fakes/slack';
+import { startApprovalsApp, stopApprovalsApp, type TestApp, visibleText } from '../support/app';
 import { useTestDatabase } from '../support/db';
 
 const APPROVALS = 'CAPPROVALS';
@@ -29,14 +29,15 @@ describe('/smx plan: the weeks ahead against the cadence, filled from canned pos
   let t: TestApp;
 
   beforeAll(async () => {
-    slack = await new FakeSlack().start();
-    graph = await new FakeGraph().start();
-    t = await startTestApp({
-      db: db(),
+    ({
       slack,
+      t,
+      target: graph,
+    } = await startApprovalsApp(db(), new FakeGraph(), {
       now: () => NOW,
-      env: { ...graph.env(), SMX_APPROVALS_CHANNEL: APPROVALS, SMX_APPROVERS: APPROVER },
-    });
+      channel: APPROVALS,
+      approvers: APPROVER,
+    }));
     await t.command('tags require #CityHospital', { user: APPROVER });
     // This week already has its Facebook post (waiting for approval); next week has none.
     await t.command('schedule to:facebook thursday 11am | Open day on Saturday #CityHospital', {
@@ -69,9 +70,7 @@ describe('/smx plan: the weeks ahead against the cadence, filled from canned pos
     ]);
   });
   afterAll(async () => {
-    await t.stop();
-    await slack.close();
-    await graph.close();
+    await stopApprovalsApp({ t, slack, target: graph });
   });
 
   const plan = async (args = '2') => (await t.command(`plan ${args}`, { user: AUTHOR })).responses[0]?.body;

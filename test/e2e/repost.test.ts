@@ -1,9 +1,16 @@
 import { Post } from '../../models/post';
 import { Publication } from '../../models/publication';
 import { REPOST_MESSAGES } from '../../src/services/repost';
-import { FakeSlack } from '../fakes/slack';
+import type { FakeSlack } from '../fakes/slack';
 import { FakeX } from '../fakes/x';
-import { publishTick, startTestApp, type TestApp, visibleText, waitUntil } from '../support/app';
+import {
+  publishTick,
+  startApprovalsApp,
+  stopApprovalsApp,
+  type TestApp,
+  visibleText,
+  waitUntil,
+} from '../support/app';
 import { cardText, overridePhiAndApprove, threadText } from '../support/cards';
 import { useTestDatabase } from '../support/db';
 
@@ -21,22 +28,25 @@ describe('/smx repost → approve → exactly one retweet', () => {
   const tick = () => publishTick(t.ctx, t.smx.app.client);
 
   beforeAll(async () => {
-    slack = await new FakeSlack().start();
-    x = await new FakeX().start();
-    x.post('1861234567890123456', 'Wash your hands: it saves lives. <!channel>', WHO);
-    x.post('1861234567890000001', 'Flu season is here: get vaccinated.', WHO);
-    t = await startTestApp({
-      db: db(),
+    ({
       slack,
-      now: () => NOW,
-      env: { ...x.env(), SMX_APPROVALS_CHANNEL: APPROVALS, SMX_APPROVERS: APPROVER },
-    });
+      t,
+      target: x,
+    } = await startApprovalsApp(
+      db(),
+      new FakeX()
+        .post('1861234567890123456', 'Wash your hands: it saves lives. <!channel>', WHO)
+        .post('1861234567890000001', 'Flu season is here: get vaccinated.', WHO),
+      {
+        now: () => NOW,
+        channel: APPROVALS,
+        approvers: APPROVER,
+      },
+    ));
     await t.command('tags require #CityHospital', { user: APPROVER });
   });
   afterAll(async () => {
-    await t.stop();
-    await slack.close();
-    await x.close();
+    await stopApprovalsApp({ t, slack, target: x });
   });
 
   const repost = async (args: string) =>

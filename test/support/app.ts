@@ -244,6 +244,46 @@ export async function startTestApp(opts: StartOptions): Promise<TestApp> {
   };
 }
 
+/** A fake outside API (X, Facebook Graph…) that a test app talks to: started first, its env merged in, closed last. */
+export interface EdgeFake {
+  start(): Promise<unknown>;
+  env(): Record<string, string>;
+  close(): Promise<void>;
+}
+
+export interface ApprovalsApp<F extends EdgeFake> {
+  t: TestApp;
+  slack: FakeSlack;
+  target: F;
+}
+
+/**
+ * The usual set-up of a publishing test: a fake Slack, one fake target API, and the app with an approvals channel
+ * and approvers (`env` adds or overrides variables). `stopApprovalsApp` stops them in the reverse order.
+ */
+export async function startApprovalsApp<F extends EdgeFake>(
+  db: Database,
+  target: F,
+  opts: { channel: string; approvers: string } & Omit<StartOptions, 'db' | 'slack'>,
+): Promise<ApprovalsApp<F>> {
+  const { channel, approvers, env, ...rest } = opts;
+  const slack = await new FakeSlack().start();
+  await target.start();
+  const t = await startTestApp({
+    ...rest,
+    db,
+    slack,
+    env: { ...target.env(), SMX_APPROVALS_CHANNEL: channel, SMX_APPROVERS: approvers, ...env },
+  });
+  return { t, slack, target };
+}
+
+export async function stopApprovalsApp(app: ApprovalsApp<EdgeFake>): Promise<void> {
+  await app.t.stop();
+  await app.slack.close();
+  await app.target.close();
+}
+
 /** Sends a signed `app_home_opened` event for `user` and returns the Home view smx publishes for them. */
 export async function openHome(
   t: TestApp,
