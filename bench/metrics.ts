@@ -3,8 +3,10 @@
  * run: median time of REPEATS runs and database round trips per figure set (driver command monitoring), the ratio,
  * the time the old path's archive aggregation takes at each size ("before"), and a check that the figures equal a
  * full recomputation over the archive. The archive is seeded straight into the database (as data from before the
- * roll-ups) and the repair job builds the roll-ups, timed. Starts its own FerretDB (SQLite, temp dir) unless
- * MONGODB_URI is set.
+ * roll-ups) and the repair job builds the month documents from it, timed per phase; then a few hundred items arrive
+ * through the real store (deltas not folded yet, as between two compactions), so reads sum both. Also times `_id`
+ * lookups in parallel against one scan of a small collection (why readers fetch month documents by `_id`). Starts
+ * its own FerretDB (SQLite, temp dir) unless MONGODB_URI is set.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,6 +14,7 @@ import path from 'node:path';
 import mongoose from 'mongoose';
 import pino from 'pino';
 import { Review } from '../models/review';
+import { RollupDelta, RollupDoc } from '../models/rollup';
 import { loadConfig } from '../src/config';
 import type { SmxContext } from '../src/context';
 import { CONNECT_OPTIONS, initModels } from '../src/db';
@@ -23,11 +26,15 @@ import {
   resolvePeriods,
   weeklySeries,
 } from '../src/services/metrics';
+import { storeItems } from '../src/services/review-store';
+import { compactRollups } from '../src/services/rollup-compact';
 import { repairRollups } from '../src/services/rollup-repair';
 import { metricDay } from '../src/services/rollups';
 import { NOW, seed, TZ } from './seed';
 
 const REPEATS = Number(process.env.SMX_BENCH_REPEATS ?? 5);
+/** Items stored through the real store after the repair: the deltas a read finds between two compactions. */
+const LIVE_ITEMS = 300;
 
 const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn' });
 let commands = 0;
@@ -136,8 +143,35 @@ async function suite(
   const seeded = (performance.now() - t0) / 1000;
   const ctx = context();
   const repair = await repairRollups(ctx, { marginMs: Number.NEGATIVE_INFINITY });
+  const phases = Object.entries(repair.phases)
+    .map(([k, v]) => `${k} ${(v / 1000).toFixed(2)} s`)
+    .join(', ');
   console.log(
-    `  seeded ${reviews.toLocaleString('en-GB')} reviews, ${posts.toLocaleString('en-GB')} posts and publications in ${seeded.toFixed(1)} s; repair job (roll-ups from the archive) ${(repair.ms / 1000).toFixed(1)} s, ${repair.keysRebuilt} keys`,
+    `  seeded ${reviews.toLocaleString('en-GB')} reviews, ${posts.toLocaleString('en-GB')} posts and publications in ${seeded.toFixed(1)} s (straight into the archive, as data from before the roll-ups)`,
+  );
+  console.log(
+    `  repair job (month documents from the archive): ${(repair.ms / 1000).toFixed(2)} s — ${phases}; ${repair.keysRebuilt} keys rebuilt, ${repair.documentsWritten} documents written, desk +${repair.deskAdded}, inbox +${repair.inboxRestored}`,
+  );
+  const again = await repairRollups(ctx, { marginMs: Number.NEGATIVE_INFINITY, restoreInbox: false });
+  console.log(
+    `  repair again (nothing to fix): ${(again.ms / 1000).toFixed(2)} s, ${again.keysRebuilt} keys rebuilt, ${again.documentsWritten} documents written`,
+  );
+  // Today's arrivals since the last compaction: deltas the reads must add to the month documents.
+  const day = 24 * 3600_000;
+  await storeItems(
+    Array.from({ length: LIVE_ITEMS }, (_, i) => ({
+      source: ['google', 'feedback', 'practo'][i % 3] as string,
+      externalId: `live-${reviews}-${i}`,
+      facility: ['City Hospital', 'North Clinic', null][i % 3] ?? null,
+      rating: 1 + (i % 5),
+      text: i % 5 === 0 ? 'the wait was terrible' : 'thanks',
+      postedAt: new Date(NOW.getTime() - (i % 40) * (day / 4)),
+    })),
+    ctx,
+  );
+  const deltas = await RollupDelta.estimatedDocumentCount();
+  console.log(
+    `  ${LIVE_ITEMS} items stored through the store: ${deltas} deltas waiting; ${await RollupDoc.estimatedDocumentCount()} month/totals documents`,
   );
   if (had.reviews === 0) await computeMetrics(ctx, '7d'); // warm-up once: connection pool, JIT
   const rows: Measured[] = [];
@@ -148,7 +182,32 @@ async function suite(
   rows.push(await measure('chart series (8 weeks)', () => weeklySeries(ctx, '2026-11-24', 8)));
   const before = await measure('before: 1 archive aggregate', () => archiveAggregate(ctx), 1);
   const check = [await sameAsRecomputed(ctx), await sameAsRecomputed(ctx, 'North Clinic')];
+  const compact = await compactRollups(ctx, 'bench');
+  rows.push(await measure('metrics 30d after compaction', () => computeMetrics(ctx, '30d')));
+  check.push(await sameAsRecomputed(ctx));
+  console.log(
+    `  compaction of ${compact.deltas} deltas: ${compact.ms.toFixed(0)} ms, ${compact.documents} documents written`,
+  );
+  await lookups();
   return { rows, before, check };
+}
+
+/** 60 `_id` lookups (what one read per DAY document would cost) against one scan of the small month documents. */
+async function lookups(): Promise<void> {
+  const ids = (await Review.find({}, { _id: 1 }).limit(60).lean()).map((r) => r._id);
+  const parallel = await measure('60 findById in parallel', () =>
+    Promise.all(ids.map((id) => Review.findById(id).lean())),
+  );
+  const serial = await measure('60 findById one by one', async () => {
+    for (const id of ids) await Review.findById(id).lean();
+  });
+  const three = await measure('3 findById in parallel', () =>
+    Promise.all(ids.slice(0, 3).map((id) => Review.findById(id).lean())),
+  );
+  const scan = await measure('scan of rollup_docs', () => RollupDoc.find({}).lean());
+  console.log(
+    `  _id lookups on the archive: 60 in parallel ${parallel.ms.toFixed(1)} ms, 60 one by one ${serial.ms.toFixed(1)} ms, 3 in parallel ${three.ms.toFixed(1)} ms; one scan of every month document ${scan.ms.toFixed(1)} ms`,
+  );
 }
 
 let uri = '';
@@ -195,6 +254,8 @@ async function main(): Promise<void> {
     );
     console.log(`figures at 100k vs a full recomputation over the archive (30d): ${full.check[0]}`);
     console.log(`  North Clinic: ${full.check[1]}`);
+    console.log(`  after compaction: ${full.check[2]}`);
+    console.log(`figures at 1k: ${base.check.join('; ')}`);
     console.log(
       `\ntotal ${((performance.now() - started) / 1000).toFixed(1)} s; load average now ${os
         .loadavg()

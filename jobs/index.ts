@@ -9,7 +9,7 @@ import { ingestJob } from './ingest';
 import { planNudgeJob } from './plan-nudge';
 import { publishJob } from './publish';
 import { reportJob } from './report';
-import { rollupJob } from './rollups';
+import { rollupCompactJob, rollupJob } from './rollups';
 import { slackOutboxJob } from './slack-outbox';
 import { snapshotJob } from './snapshot';
 import type { Job, JobDeps } from './types';
@@ -26,6 +26,7 @@ export const jobs: readonly Job[] = [
   slackOutboxJob,
   forgetDecisionsJob,
   rollupJob,
+  rollupCompactJob,
 ];
 
 /**

@@ -1,11 +1,16 @@
+import mongoose from 'mongoose';
 import { Review } from '../models/review';
-import { Rollup } from '../models/rollup';
+import { RollupDoc, TOTALS_ID } from '../models/rollup';
+import { compactRollups } from '../src/services/rollup-compact';
 import { repairRollups } from '../src/services/rollup-repair';
 import type { Job } from './types';
 
+/** The collection of the first roll-up version (contributions summed by scans): replaced by rollup_docs. */
+const LEGACY_COLLECTION = 'rollups';
+
 /**
  * Daily (SMX_ROLLUP_CRON, default 03:30 local): rebuilds the daily roll-ups and the review desk from the archive
- * where they disagree, and merges each day's contributions into one document (services/rollup-repair.ts).
+ * where they disagree (services/rollup-repair.ts).
  */
 export const rollupJob: Job = {
   name: 'rollup-repair',
@@ -14,10 +19,29 @@ export const rollupJob: Job = {
     const result = await repairRollups(ctx);
     ctx.logger.info({ job: 'rollup-repair', ...result }, 'roll-ups repaired');
   },
-  /** A database from before the roll-ups (reviews but no roll-ups yet): build them now rather than at 03:30. */
+  /**
+   * A database from before these roll-ups (reviews but no totals document yet, maybe the first version's `rollups`
+   * collection): build them from the archive now rather than at 03:30, and drop the old collection.
+   */
   async onStart({ ctx }) {
-    if ((await Rollup.findOne({}).lean()) || !(await Review.findOne({}).lean())) return;
-    const result = await repairRollups(ctx);
+    if ((await RollupDoc.findById(TOTALS_ID).lean()) || !(await Review.findOne({}, { _id: 1 }).lean()))
+      return;
+    // No margin: at start-up nothing else writes with this version yet, and the first version's recent
+    // contributions are in the collection dropped below, so the archive is the only complete record.
+    const result = await repairRollups(ctx, { marginMs: Number.NEGATIVE_INFINITY });
+    const db = mongoose.connection.db;
+    const legacy = db ? await db.listCollections({ name: LEGACY_COLLECTION }).toArray() : [];
+    if (db && legacy.length > 0) await db.dropCollection(LEGACY_COLLECTION);
     ctx.logger.info({ job: 'rollup-repair', ...result }, 'roll-ups built for existing reviews');
+  },
+};
+
+/** Every few minutes (SMX_ROLLUP_COMPACT_CRON): folds the roll-up deltas into their month documents. */
+export const rollupCompactJob: Job = {
+  name: 'rollup-compact',
+  schedule: (config) => config.metrics.rollupCompactCron,
+  async run({ ctx }) {
+    const result = await compactRollups(ctx, ctx.instanceId);
+    if (result.deltas > 0) ctx.logger.info({ job: 'rollup-compact', ...result }, 'roll-up deltas folded');
   },
 };

@@ -17,7 +17,7 @@ import { ReplyOrigin } from './reply-origin';
 import { ReplyTemplate } from './reply-template';
 import { Review } from './review';
 import { ReviewDesk } from './review-desk';
-import { Rollup } from './rollup';
+import { RollupDelta, RollupDoc, RollupMark } from './rollup';
 import { SeenRequest } from './seen-request';
 import { SlackOutbox } from './slack-outbox';
 import { SourceState } from './source-state';
@@ -43,7 +43,9 @@ export {
   ReplyTemplate,
   Review,
   ReviewDesk,
-  Rollup,
+  RollupDelta,
+  RollupDoc,
+  RollupMark,
   SeenRequest,
   SlackOutbox,
   SourceState,
@@ -74,6 +76,8 @@ export const allModels = [
   ReplyTemplate,
   ReplyOrigin,
   SlackOutbox,
-  Rollup,
+  RollupDelta,
+  RollupDoc,
+  RollupMark,
   ReviewDesk,
 ] as const;

@@ -4,21 +4,28 @@ export const ROLLUP_KINDS = ['reviews', 'response', 'posts'] as const;
 export type RollupKind = (typeof ROLLUP_KINDS)[number];
 
 /**
- * Daily roll-ups: what metrics, charts, the weekly report, the Home tab, the digest's rating window and
- * `/smx sources` read instead of the review archive (on FerretDB v1 every query reads a whole collection, so the
- * archive must not be read per request). One document is a *contribution* to one key — (kind, local day, facility,
- * source or target) — and a key's figure is the sum of its live documents:
- * - `reviews`: written by the review store, one per stored batch × key (the items that batch really inserted, or the
- *   −old/+new change of an edit); keyed by the local day the review was WRITTEN (`postedAt`).
- * - `response`: one per negative's first action, `_id: response:<reviewId>` (exactly once by its `_id`), with the
- *   hours from arrival to first action; keyed like the review.
- * - `posts`: one per publication, `_id: posts:<postId>:<target>`; keyed by the local day it was published.
- * The repair job (services/rollup-repair.ts) rebuilds keys from the archive and merges their contributions into
- * one document that lists the `_id`s it `replaces`; readers skip documents replaced by another, so a crash between
- * the merged insert and the delete of what it replaced never counts anything twice.
- * Inserts and deletes only: no `$inc` upserts racing between instances (mongo-subset.md).
+ * Daily roll-ups: what metrics, charts, the weekly report, the Home tab, the digest's rating window,
+ * `/smx sources` and the facility list read instead of the review archive. Three collections, none of which a
+ * reader scans in proportion to the archive (on FerretDB v1 only a filter that is exactly `{_id: x}` avoids reading
+ * a whole collection):
+ *
+ * - `rollup_deltas` (hot, small by construction): *contributions* to one key — (kind, local day, facility, source
+ *   or target). Writers only insert here (services/rollups.ts): one per stored batch × key (random `_id`), one per
+ *   negative's first action, one per publication. The compactor folds them into `rollup_docs` every few minutes
+ *   and deletes them, so this collection holds minutes of writes, not years.
+ * - `rollup_docs`: one document per local MONTH (`_id: month:2026-11`) holding that month's rows for every
+ *   kind × day × facility × key, and one `totals` document (`_id: totals`: items stored per facility × source, and
+ *   the list of months), each with `replaces`: the ids of the deltas already folded into it. Readers reach them by
+ *   exact `_id` (a 30-day report with its previous period reads 2–3 of them).
+ * - `rollup_marks`: the exactly-once markers of first actions (`response:<reviewId>`) and publications
+ *   (`posts:<postId>:<target>`): the writer inserts the marker first and writes the delta only if it won, so a second
+ *   insert for the same review or publication after its delta was folded and deleted still counts nothing. Nothing
+ *   ever reads this collection; an insert checks its unique `_id` through SQLite's index.
+ *
+ * Inserts, deletes and replacements by `_id` only: no `$inc` upserts racing between instances (mongo-subset.md).
+ * Why a reader never double-counts nor misses is argued in services/rollup-compact.ts.
  */
-const rollupSchema = new Schema(
+const deltaSchema = new Schema(
   {
     _id: { type: String, required: true },
     kind: { type: String, enum: ROLLUP_KINDS, required: true },
@@ -32,12 +39,61 @@ const rollupSchema = new Schema(
     negatives: { type: Number, default: 0 },
     /** `response`: hours from arrival to first action, one per negative. */
     hours: { type: [Number], default: undefined },
-    replaces: { type: [String], default: undefined },
     /** When it was written: the repair job leaves keys with recent writes alone (see rollup-repair.ts). */
     at: { type: Date, required: true },
   },
   { versionKey: false },
 );
 
-export type RollupDoc = InferSchemaType<typeof rollupSchema>;
-export const Rollup = model('Rollup', rollupSchema, 'rollups');
+export type RollupDeltaDoc = InferSchemaType<typeof deltaSchema>;
+export const RollupDelta = model('RollupDelta', deltaSchema, 'rollup_deltas');
+
+/** One row of a month or totals document: the summed figures of one key. */
+const rowSchema = new Schema(
+  {
+    kind: { type: String, enum: ROLLUP_KINDS, required: true },
+    /** The local day; '' in the totals document. */
+    day: { type: String, default: '' },
+    facility: { type: String, default: null },
+    key: { type: String, required: true },
+    n: { type: Number, default: 0 },
+    rated: { type: Number, default: 0 },
+    ratingSum: { type: Number, default: 0 },
+    negatives: { type: Number, default: 0 },
+    hours: { type: [Number], default: undefined },
+  },
+  { _id: false, versionKey: false },
+);
+
+const replacedSchema = new Schema(
+  { id: { type: String, required: true }, gone: { type: Date, default: null } },
+  { _id: false, versionKey: false },
+);
+
+const docSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    rows: { type: [rowSchema], default: [] },
+    /**
+     * Delta ids folded into this document; `gone`: when a compaction first found the delta deleted (the id is
+     * forgotten a grace period later, see services/rollup-compact.ts).
+     */
+    replaces: { type: [replacedSchema], default: [] },
+    /** `totals` only: every month that has a document. */
+    months: { type: [String], default: undefined },
+    at: { type: Date, required: true },
+  },
+  { versionKey: false },
+);
+
+export type RollupDocDoc = InferSchemaType<typeof docSchema>;
+export const RollupDoc = model('RollupDoc', docSchema, 'rollup_docs');
+
+const markSchema = new Schema(
+  { _id: { type: String, required: true }, at: { type: Date, required: true } },
+  { versionKey: false },
+);
+export const RollupMark = model('RollupMark', markSchema, 'rollup_marks');
+
+export const TOTALS_ID = 'totals';
+export const monthId = (day: string) => `month:${day.slice(0, 7)}`;

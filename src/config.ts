@@ -358,6 +358,7 @@ const schema = z.object({
   }),
   SMX_TRUST_PROXY: bool('SMX_TRUST_PROXY', false),
   SMX_ROLLUP_CRON: cron('SMX_ROLLUP_CRON', '30 3 * * *'),
+  SMX_ROLLUP_COMPACT_CRON: cron('SMX_ROLLUP_COMPACT_CRON', '*/5 * * * *'),
 });
 
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -472,6 +473,8 @@ export interface Config {
     reportCron: string;
     /** The roll-up repair job (services/rollup-repair.ts): off-peak, it reads the whole archive. */
     rollupCron: string;
+    /** The roll-up compactor (services/rollup-compact.ts): folds the recent deltas into their month documents. */
+    rollupCompactCron: string;
   };
   replies: {
     /** The hospital's patient-relations phone/e-mail line used by reply templates; never flagged by the PHI guard. */
@@ -665,6 +668,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
         snapshotCron: e.SMX_SNAPSHOT_CRON,
         reportCron: e.SMX_REPORT_CRON,
         rollupCron: e.SMX_ROLLUP_CRON,
+        rollupCompactCron: e.SMX_ROLLUP_COMPACT_CRON,
       },
       replies: { patientRelationsContact: e.SMX_PATIENT_RELATIONS_CONTACT },
       plan: { nudgeCron: planCron },

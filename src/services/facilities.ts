@@ -4,11 +4,11 @@
  * check it here, so a typo (or a mistyped period such as `14d`) is refused with the valid choices instead of quietly
  * becoming a facility nobody has.
  */
-import { Rollup } from '../../models/rollup';
 import { Visit } from '../../models/visit';
 import type { Config } from '../config';
 import { SmxError } from '../errors';
 import { escapeMrkdwn } from '../slack/text';
+import { storedFacilities } from './rollups';
 
 export function configuredFacilities(config: Config): string[] {
   return [
@@ -20,10 +20,7 @@ export function configuredFacilities(config: Config): string[] {
 
 /** Configured and seen facilities (seen = in the roll-ups, not a scan of the archive), de-duplicated, sorted. */
 export async function knownFacilities(config: Config): Promise<string[]> {
-  const [reviewed, visited] = await Promise.all([
-    Rollup.distinct('facility', { kind: 'reviews' }),
-    Visit.distinct('facility'),
-  ]);
+  const [reviewed, visited] = await Promise.all([storedFacilities(), Visit.distinct('facility')]);
   const byKey = new Map<string, string>();
   for (const f of [...configuredFacilities(config), ...reviewed, ...visited]) {
     if (typeof f !== 'string' || f.trim() === '') continue;

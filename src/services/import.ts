@@ -13,6 +13,7 @@ import { CsvRecordReader } from './csv-records';
 import { checkItem, externalItemSchema, MAX_TEXT } from './external-items';
 import { DeskBulk } from './review-desk';
 import { BATCH_SIZE, type IncomingReview, SOURCE_NAME, type StoreContext, storeItems } from './review-store';
+import { compactRollups } from './rollup-compact';
 import { recordSuccess } from './source-state';
 
 export const COLUMNS = ['external_id', 'rating', 'text', 'author', 'url', 'posted_at', 'facility'] as const;
@@ -240,6 +241,8 @@ export async function importFile(
   }
   await flush();
   await desk.finish();
+  // Years of history make many deltas: fold them into their month documents now, so metrics read them by `_id`.
+  await compactRollups(ctx, 'import');
   opts.onProgress?.(total, total, result.rows);
   await recordSuccess(opts.source, now);
   return result;

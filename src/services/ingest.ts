@@ -10,6 +10,7 @@ import type { ReviewSource } from '../adapters/types';
 import type { SmxContext } from '../context';
 import { releaseClaim, tryClaim } from './claims';
 import { incomingReviewSchema, type StoreCounts, storeItems } from './review-store';
+import { COMPACT_AFTER_ITEMS, compactRollups } from './rollup-compact';
 import { getCursor, recordFailure, recordSuccess } from './source-state';
 
 export type SourceOutcome =
@@ -117,7 +118,11 @@ export async function runIngest(ctx: SmxContext, opts: IngestOptions = {}): Prom
     return false;
   });
   try {
-    return await Promise.all(enabled.map((s) => ingestOne(s, ctx, retry)));
+    const outcomes = await Promise.all(enabled.map((s) => ingestOne(s, ctx, retry)));
+    const stored = outcomes.reduce((n, o) => n + (o.ok ? o.created + o.updated : 0), 0);
+    // Many new deltas (a source's history on first connect): fold them now, not at the next compaction tick.
+    if (stored >= COMPACT_AFTER_ITEMS) await compactRollups(ctx, ctx.instanceId);
+    return outcomes;
   } finally {
     if (marked) {
       await releaseClaim(marker, ctx.instanceId).catch((err: unknown) => {

@@ -5,10 +5,9 @@
  */
 import { Review } from '../../models/review';
 import { ReviewDesk } from '../../models/review-desk';
-import { Rollup } from '../../models/rollup';
 import type { DigestItem } from '../slack/blocks/digest';
 import { OPEN_STATUSES } from './review-desk';
-import { liveRows, type RollupRow } from './rollups';
+import { storedCount } from './rollups';
 
 export const REVIEW_FILTERS = ['open', 'negative', 'all'] as const;
 export type ReviewFilter = (typeof REVIEW_FILTERS)[number];
@@ -25,24 +24,6 @@ function filterQuery(filter: ReviewFilter): Record<string, unknown> {
   if (filter === 'open') return { status: { $in: [...OPEN_STATUSES] } };
   if (filter === 'negative') return { status: { $in: [...OPEN_STATUSES] }, sentiment: 'negative' };
   return {};
-}
-
-/** Facilities that have reviews, from the roll-ups. */
-export async function knownFacilities(): Promise<string[]> {
-  return ((await Rollup.distinct('facility', { kind: 'reviews' })) as Array<string | null>).filter(
-    (f): f is string => typeof f === 'string' && f !== '',
-  );
-}
-
-/** How many reviews are stored (optionally for one facility), from the roll-ups. */
-export async function storedCount(facility?: string): Promise<number> {
-  const rows = await Rollup.find(
-    { kind: 'reviews', ...(facility ? { facility } : {}) },
-    { _id: 1, n: 1, replaces: 1 },
-  )
-    .batchSize(100_000)
-    .lean<RollupRow[]>();
-  return liveRows(rows).reduce((sum, r) => sum + r.n, 0);
 }
 
 /**

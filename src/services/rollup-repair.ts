@@ -1,47 +1,61 @@
 /**
  * The roll-up repair job: rebuilds the daily roll-ups (models/rollup.ts) and the review desk (models/review-desk.ts)
  * from the archive, which stays the source of truth. It is what makes data stored before the roll-ups existed (or by
- * an older version, or written directly) count, fixes a key whose contribution was lost in a crash, and merges the
- * many small contributions of a day into one document, so readers stay fast.
+ * an older version, or written directly) count, and fixes a key whose delta was lost in a crash.
  *
- * One full read of the archive (reviews and publications), so it runs off-peak (SMX_ROLLUP_CRON) and one instance at
- * a time (a claim). Exactly-once with writers running meanwhile:
- * - A key (kind, day, facility, source/target) with any write in the last REPAIR_MARGIN — a contribution, or an item
- *   stored, edited or first acted on — is left for the next run: its writer may sit between the archive write and
- *   the roll-up insert, where the archive and the roll-ups legitimately disagree.
- * - Any other key whose live documents do not equal the archive gets ONE new document with the archive's figures,
- *   listing the `_id`s it `replaces`; the replaced ones are deleted afterwards. Readers skip replaced documents, so a
- *   crash between the insert and the delete double-counts nothing; the next run deletes the leftovers first.
+ * ONE pass over the archive (reviews, then publications), keeping from the cursor what the desk and the inbox
+ * restore need (no `$in` query against the archive: on FerretDB each is a full scan), then one `_id` read per month
+ * document. It holds the compactor's claim (rollup-compact.ts): it writes month documents exactly like a compaction
+ * does — old rows + the deltas of its snapshot, `replaces` += their ids — except that a key with no recent write
+ * gets the archive's figures instead. So the reader argument of rollup-compact.ts holds unchanged, and:
+ * - A key (kind, day, facility, source/target) with any write in the last REPAIR_MARGIN — a delta, or an item
+ *   stored, edited or first acted on — keeps its folded figures: its writer may sit between the archive write and
+ *   the delta insert, where the archive and the roll-ups legitimately disagree.
+ * - The deltas are read BEFORE the archive: an item written after that read is either missed by the cursor (its
+ *   delta, not in the snapshot, still counts on its own) or seen with a recent time (its key is busy).
+ * - Only month documents that change are written; the totals document is the sum of all month documents.
+ * The start-up build of a database from before the roll-ups is the same function.
  */
 import { randomUUID } from 'node:crypto';
-import { Claim } from '../../models/claim';
 import { DigestInbox, inboxDocFor } from '../../models/digest-inbox';
 import { DigestLog } from '../../models/digest-log';
 import { insertNew } from '../../models/insert-new';
 import { Publication } from '../../models/publication';
 import { Review } from '../../models/review';
 import { deskDocFor, ReviewDesk } from '../../models/review-desk';
-import { Rollup } from '../../models/rollup';
+import { monthId, RollupDelta, TOTALS_ID } from '../../models/rollup';
 import { localDay } from '../slack/time';
-import { releaseClaim, tryClaim } from './claims';
 import { isOpen, RECENT_KEEP } from './review-desk';
 import {
-  addFigures,
-  type Figures,
+  buildDoc,
+  claimRollups,
+  deleteDeltas,
+  LeaseExpired,
+  nextReplaces,
+  readDocs,
+  releaseRollups,
+  sameDoc,
+  totalsRow,
+  writeDocs,
+} from './rollup-compact';
+import {
+  addRow,
+  type DeltaRow,
+  type FoldedDoc,
   keyOf,
-  liveRows,
   metricDay,
+  type Replaced,
   type RollupRow,
   reviewFigures,
+  rowKey,
   zero,
 } from './rollups';
 
 export const REPAIR_MARGIN_MS = 10 * 60_000;
 /** How far back the repair looks for stored reviews that never reached the digest inbox (a crash mid-store). */
 export const INBOX_RESTORE_DAYS = 30;
-export const REPAIR_CLAIM = 'rollup-repair';
-/** A repair claim older than this belongs to a run that died; it may be taken over. */
-const STALE_CLAIM_MS = 6 * 3600_000;
+/** The repair gives up before writing once it has run this long (its claim is taken over at twice that). */
+const REPAIR_LEASE_MS = 60 * 60_000;
 const HOUR = 3600_000;
 
 export interface RepairResult {
@@ -49,38 +63,34 @@ export interface RepairResult {
   keysChecked: number;
   keysRebuilt: number;
   keysBusy: number;
-  documentsRemoved: number;
+  /** Month and totals documents written. */
+  documentsWritten: number;
+  deltasFolded: number;
   deskAdded: number;
   deskRemoved: number;
   inboxRestored: number;
   ms: number;
+  /** Milliseconds per phase, for bench:metrics. */
+  phases: Record<string, number>;
 }
 
-interface Truth extends Figures {
-  kind: RollupRow['kind'];
-  day: string;
-  facility: string | null;
-  key: string;
-  hours: number[];
-}
+type ArchiveDoc = { _id: unknown; ingestedAt: Date; postedAt: Date; status?: string | null } & Record<
+  string,
+  unknown
+>;
 
-const sameFigures = (a: Figures, b: Figures) =>
-  a.n === b.n && a.rated === b.rated && a.ratingSum === b.ratingSum && a.negatives === b.negatives;
-
-const sameHours = (a: readonly number[], b: readonly number[]) => {
-  if (a.length !== b.length) return false;
-  const x = [...a].sort((p, q) => p - q);
-  const y = [...b].sort((p, q) => p - q);
-  return x.every((v, i) => v === y[i]);
+const sameRow = (a: RollupRow | undefined, b: RollupRow | undefined) => {
+  const x = a ?? { ...zero(), hours: [] };
+  const y = b ?? { ...zero(), hours: [] };
+  const h = (r: { hours?: number[] | null }) => JSON.stringify([...(r.hours ?? [])].sort((p, q) => p - q));
+  return (
+    x.n === y.n &&
+    x.rated === y.rated &&
+    x.ratingSum === y.ratingSum &&
+    x.negatives === y.negatives &&
+    h(x) === h(y)
+  );
 };
-
-async function claimRepair(owner: string, now: Date): Promise<boolean> {
-  if (await tryClaim(REPAIR_CLAIM, owner, now)) return true;
-  const held = await Claim.findById(REPAIR_CLAIM).lean();
-  if (!held || now.getTime() - new Date(held.claimedAt).getTime() < STALE_CLAIM_MS) return false;
-  await Claim.deleteOne({ _id: REPAIR_CLAIM, owner: held.owner });
-  return tryClaim(REPAIR_CLAIM, owner, now);
-}
 
 export async function repairRollups(
   ctx: { now: () => Date; config: { timezone: string }; instanceId: string },
@@ -92,192 +102,246 @@ export async function repairRollups(
 ): Promise<RepairResult> {
   const started = performance.now();
   const now = ctx.now();
-  const owner = `${ctx.instanceId}:${randomUUID()}`;
+  const owner = `${ctx.instanceId}:repair:${randomUUID()}`;
   const empty = {
     keysChecked: 0,
     keysRebuilt: 0,
     keysBusy: 0,
-    documentsRemoved: 0,
+    documentsWritten: 0,
+    deltasFolded: 0,
     deskAdded: 0,
     deskRemoved: 0,
     inboxRestored: 0,
+    phases: {},
   };
-  if (!(await claimRepair(owner, now))) return { ran: false, ...empty, ms: performance.now() - started };
+  if (!(await claimRollups(owner, now, REPAIR_LEASE_MS))) {
+    return { ran: false, ...empty, ms: performance.now() - started };
+  }
   try {
-    return {
-      ran: true,
-      ...(await repair(ctx, now, opts.marginMs ?? REPAIR_MARGIN_MS, opts.restoreInbox ?? true)),
-      ms: performance.now() - started,
-    };
+    const result = await repair(
+      ctx,
+      now,
+      opts.marginMs ?? REPAIR_MARGIN_MS,
+      opts.restoreInbox ?? true,
+      started,
+    );
+    return { ran: true, ...result, ms: performance.now() - started };
   } finally {
-    await releaseClaim(REPAIR_CLAIM, owner);
+    await releaseRollups(owner);
   }
 }
 
-async function repair(ctx: { config: { timezone: string } }, now: Date, marginMs: number, inbox: boolean) {
+/** The newest `keep` documents by arrival (then posted time), trimmed now and then. */
+class Newest {
+  private docs: ArchiveDoc[] = [];
+  constructor(private readonly keep: number) {}
+  offer(d: ArchiveDoc): void {
+    this.docs.push(d);
+    if (this.docs.length > 4 * this.keep) this.cut();
+  }
+  list(): ArchiveDoc[] {
+    this.cut();
+    return this.docs;
+  }
+  private cut(): void {
+    const t = (d: ArchiveDoc) => new Date(d.ingestedAt).getTime();
+    const p = (d: ArchiveDoc) => new Date(d.postedAt).getTime();
+    this.docs.sort((a, b) => t(b) - t(a) || p(b) - p(a));
+    this.docs.length = Math.min(this.docs.length, this.keep);
+  }
+}
+
+async function repair(
+  ctx: { config: { timezone: string } },
+  now: Date,
+  marginMs: number,
+  inbox: boolean,
+  started: number,
+) {
   const tz = ctx.config.timezone;
   const since = now.getTime() - marginMs;
-  const recent = (d: Date | null | undefined) => d != null && new Date(d).getTime() >= since;
-
-  // Leftovers of a run that died between its insert and its delete: replaced documents count nothing; drop them.
-  const all = await Rollup.find({}).batchSize(100_000).lean<RollupRow[]>();
-  const live = liveRows(all);
-  const dead = all.length - live.length;
-  if (dead > 0) {
-    const liveIds = new Set(live.map((r) => r._id));
-    await deleteIds(all.filter((r) => !liveIds.has(r._id)).map((r) => r._id));
-  }
-  const liveOf = new Map<string, RollupRow[]>();
-  const busy = new Set<string>();
-  for (const r of live) {
-    const k = keyOf(r.kind, r.day, r.facility, r.key);
-    liveOf.set(k, [...(liveOf.get(k) ?? []), r]);
-    if (recent(r.at)) busy.add(k);
-  }
-
-  // The archive, once.
-  const truth = new Map<string, Truth>();
-  const add = (kind: Truth['kind'], day: string, facility: string | null, key: string) => {
-    const k = keyOf(kind, day, facility, key);
-    let t = truth.get(k);
-    if (!t) {
-      t = { kind, day, facility, key, ...zero(), hours: [] };
-      truth.set(k, t);
-    }
-    return { k, t };
+  const recent = (d: unknown) => d != null && new Date(d as Date).getTime() >= since;
+  const phases: Record<string, number> = {};
+  let mark = performance.now();
+  const phase = (name: string) => {
+    const t = performance.now();
+    phases[name] = t - mark;
+    mark = t;
   };
-  const cursor = Review.find({}).select({ text: 0, authorName: 0, url: 0 }).batchSize(10_000).lean().cursor();
-  const deskCandidates: Parameters<typeof rebuildDesk>[0] = [];
-  for await (const r of cursor) {
+
+  // 1. The deltas, BEFORE the archive (see the module comment).
+  const deltas = await RollupDelta.find({}).batchSize(100_000).lean<DeltaRow[]>();
+  const present = new Set(deltas.map((d) => d._id));
+  const busy = new Set<string>();
+  for (const d of deltas) if (recent(d.at)) busy.add(rowKey(d));
+  phase('deltas');
+
+  // 2. The archive, once: the truth per key, and the documents the desk and the inbox restore may need.
+  const truth = new Map<string, RollupRow>();
+  const inboxFrom = now.getTime() - INBOX_RESTORE_DAYS * 24 * HOUR;
+  const open: ArchiveDoc[] = [];
+  const inboxWindow: ArchiveDoc[] = [];
+  const newest = new Newest(RECENT_KEEP);
+  for await (const r of Review.find({}).batchSize(10_000).lean().cursor()) {
     const day = metricDay(r.postedAt, tz);
     const facility = r.facility ?? null;
-    const { k, t } = add('reviews', day, facility, r.source);
-    addFigures(t, reviewFigures(r));
+    const k = keyOf('reviews', day, facility, r.source);
+    addRow(truth, { kind: 'reviews', day, facility, key: r.source, ...reviewFigures(r) }, k);
     const touched = recent(r.ingestedAt) || recent(r.editedAt);
     if (touched) busy.add(k);
     if (r.sentiment === 'negative' && r.firstActionAt) {
-      const resp = add('response', day, facility, r.source);
-      resp.t.n += 1;
-      resp.t.hours.push((new Date(r.firstActionAt).getTime() - new Date(r.ingestedAt).getTime()) / HOUR);
-      if (touched || recent(r.firstActionAt)) busy.add(resp.k);
+      const hours = (new Date(r.firstActionAt).getTime() - new Date(r.ingestedAt).getTime()) / HOUR;
+      const row: RollupRow = {
+        kind: 'response',
+        day,
+        facility,
+        key: r.source,
+        ...zero(),
+        n: 1,
+        hours: [hours],
+      };
+      addRow(truth, row);
+      if (touched || recent(r.firstActionAt)) busy.add(rowKey(row));
     }
-    deskCandidates.push({
-      _id: r._id,
-      ingestedAt: r.ingestedAt,
-      postedAt: r.postedAt,
-      open: isOpen(r),
-      status: r.status ?? 'new',
-    });
+    const doc = r as unknown as ArchiveDoc;
+    if (isOpen(r)) open.push(doc);
+    newest.offer(doc);
+    const t = new Date(r.ingestedAt).getTime();
+    if (inbox && t >= inboxFrom && t < since) inboxWindow.push(doc);
   }
-  for await (const p of Publication.find({})
-    .select({ target: 1, publishedAt: 1 })
+  phase('archive');
+  for await (const p of Publication.find({}, { target: 1, publishedAt: 1 })
     .batchSize(10_000)
     .lean()
     .cursor()) {
-    const { k, t } = add('posts', localDay(p.publishedAt, tz), null, p.target);
-    t.n += 1;
-    if (recent(p.publishedAt)) busy.add(k);
+    const row: RollupRow = {
+      kind: 'posts',
+      day: localDay(p.publishedAt, tz),
+      facility: null,
+      key: p.target,
+      ...zero(),
+      n: 1,
+    };
+    addRow(truth, row);
+    if (recent(p.publishedAt)) busy.add(rowKey(row));
   }
+  phase('publications');
 
-  // Compare key by key; rebuild what differs (or is spread over several documents).
+  // 3. Every month document (by `_id`), rebuilt key by key.
+  const totalsOld = (await readDocs([TOTALS_ID])).get(TOTALS_ID) ?? null;
+  const monthOf = (r: RollupRow) => monthId(r.day);
+  const months = new Set<string>([
+    ...(totalsOld?.months ?? []),
+    ...[...truth.values()].map(monthOf),
+    ...deltas.map(monthOf),
+  ]);
+  const old = await readDocs([...months]);
+  phase('documents read');
+
+  const truthOf = new Map<string, RollupRow[]>();
+  for (const r of truth.values()) truthOf.set(monthOf(r), [...(truthOf.get(monthOf(r)) ?? []), r]);
+  const deltasOf = new Map<string, DeltaRow[]>();
+  for (const d of deltas) deltasOf.set(monthOf(d), [...(deltasOf.get(monthOf(d)) ?? []), d]);
+  let keysChecked = 0;
   let keysRebuilt = 0;
-  const inserts: Array<Record<string, unknown>> = [];
-  const replacedIds: string[] = [];
-  const run = randomUUID();
-  const keys = new Set([...truth.keys(), ...liveOf.keys()]);
-  for (const k of keys) {
-    if (busy.has(k)) continue;
-    const docs = liveOf.get(k) ?? [];
-    const t = truth.get(k);
-    const have = zero();
-    const hours: number[] = [];
-    for (const d of docs) {
-      addFigures(have, d);
-      hours.push(...(d.hours ?? []));
+  const next: FoldedDoc[] = [];
+  const finalDocs: FoldedDoc[] = [];
+  for (const m of [...months].sort()) {
+    const was = old.get(m) ?? null;
+    const had = new Set((was?.replaces ?? []).map((r) => r.id));
+    // What readers count today: the document's rows plus its deltas not folded yet.
+    const seen = new Map<string, RollupRow>();
+    for (const r of was?.rows ?? []) addRow(seen, r);
+    const added: string[] = [];
+    for (const d of deltasOf.get(m) ?? []) {
+      if (had.has(d._id)) continue;
+      addRow(seen, d);
+      added.push(d._id);
     }
-    const want = t ?? zero();
-    const wantHours = t?.hours ?? [];
-    if (docs.length <= 1 && sameFigures(have, want) && sameHours(hours, wantHours)) continue;
-    keysRebuilt++;
-    const ids = docs.map((d) => d._id);
-    replacedIds.push(...ids);
-    if (!t || t.n === 0) continue; // nothing stored for this key: the documents only need deleting
-    inserts.push({
-      _id: `${k}|repair:${run}`,
-      kind: t.kind,
-      day: t.day,
-      facility: t.facility,
-      key: t.key,
-      n: t.n,
-      rated: t.rated,
-      ratingSum: t.ratingSum,
-      negatives: t.negatives,
-      ...(t.kind === 'response' ? { hours: t.hours } : {}),
-      ...(ids.length > 0 ? { replaces: ids } : {}),
-      at: now,
-    });
+    const want = new Map<string, RollupRow>();
+    for (const r of truthOf.get(m) ?? []) want.set(rowKey(r), r);
+    const rows = new Map<string, RollupRow>();
+    for (const k of new Set([...seen.keys(), ...want.keys()])) {
+      keysChecked++;
+      const keep = busy.has(k) ? seen.get(k) : want.get(k);
+      if (!sameRow(seen.get(k), keep)) keysRebuilt++;
+      if (keep) rows.set(k, keep);
+    }
+    const doc = buildDoc(m, rows.values(), nextReplaces(was?.replaces ?? [], present, now, added), now);
+    finalDocs.push(doc);
+    if (!sameDoc(was, doc)) next.push(doc);
   }
-  // Keys that only need deleting have no replacing document: delete them only after the inserts of the others.
-  for (let i = 0; i < inserts.length; i += 1000) {
-    await Rollup.collection.insertMany(inserts.slice(i, i + 1000) as never[], { ordered: false });
-  }
-  await deleteIds(replacedIds);
 
-  const deskResult = await rebuildDesk(deskCandidates, since);
-  const inboxRestored = inbox ? await restoreInbox(deskCandidates, now, since) : 0;
+  // 4. The totals: the sum of every month document, listing what they list.
+  const totalRows = new Map<string, RollupRow>();
+  const listed = new Map<string, Replaced>();
+  for (const d of finalDocs) {
+    for (const r of d.rows) if (r.kind === 'reviews') addRow(totalRows, totalsRow(r));
+    for (const r of d.replaces) if (!listed.has(r.id)) listed.set(r.id, r);
+  }
+  const totals = buildDoc(
+    TOTALS_ID,
+    totalRows.values(),
+    nextReplaces([...listed.values()], present, now, []),
+    now,
+    finalDocs.filter((d) => d.rows.length > 0 || d.replaces.length > 0).map((d) => d._id),
+  );
+  if (!sameDoc(totalsOld, totals)) next.push(totals);
+  phase('compare');
+
+  if (performance.now() - started > REPAIR_LEASE_MS) throw new LeaseExpired();
+  await writeDocs(next);
+  const deltasFolded = await deleteDeltas([...present]);
+  phase('write');
+
+  const deskResult = await rebuildDesk([...open, ...newest.list()], since);
+  phase('desk');
+  const inboxRestored = inbox ? await restoreInbox(inboxWindow, now) : 0;
+  phase('inbox');
   return {
     inboxRestored,
-    keysChecked: keys.size,
+    keysChecked,
     keysRebuilt,
     keysBusy: busy.size,
-    documentsRemoved: replacedIds.length + dead,
+    documentsWritten: next.length,
+    deltasFolded,
+    phases,
     ...deskResult,
   };
 }
 
-async function deleteIds(ids: readonly string[]): Promise<void> {
-  for (let i = 0; i < ids.length; i += 1000) {
-    await Rollup.deleteMany({ _id: { $in: ids.slice(i, i + 1000) } });
-  }
-}
-
-/** The desk should hold every open item and the newest RECENT_KEEP: adds the missing, removes the rest. */
+/**
+ * The desk should hold every open item and the newest RECENT_KEEP (`want`: full archive documents from the cursor):
+ * adds the missing, removes the rest.
+ */
 async function rebuildDesk(
-  candidates: Array<{ _id: unknown; ingestedAt: Date; postedAt: Date; open: boolean; status: string }>,
+  want: readonly ArchiveDoc[],
   since: number,
 ): Promise<{ deskAdded: number; deskRemoved: number }> {
-  const newest = [...candidates].sort(
-    (a, b) =>
-      new Date(b.ingestedAt).getTime() - new Date(a.ingestedAt).getTime() ||
-      new Date(b.postedAt).getTime() - new Date(a.postedAt).getTime(),
-  );
-  const want = new Map<string, string>();
-  newest.forEach((c, i) => {
-    if (c.open || i < RECENT_KEEP) want.set(String(c._id), c.status);
-  });
+  const wanted = new Map<string, ArchiveDoc>();
+  for (const d of want) wanted.set(String(d._id), d);
   const have = await ReviewDesk.find({}, { _id: 1, ingestedAt: 1, status: 1 }).batchSize(100_000).lean();
   // Items stored during the run are the store's business (it adds and trims them itself); a copy whose status
   // differs from the archive's is replaced by a fresh one.
   const settled = have.filter((d) => new Date(d.ingestedAt).getTime() < since);
   const extra = settled.filter((d) => {
-    const status = want.get(String(d._id));
-    return status === undefined || status !== (d.status ?? 'new');
+    const w = wanted.get(String(d._id));
+    return w === undefined || (w.status ?? 'new') !== (d.status ?? 'new');
   });
   const haveIds = new Set(have.map((d) => String(d._id)));
   for (const d of extra) haveIds.delete(String(d._id));
   let deskRemoved = 0;
   for (let i = 0; i < extra.length; i += 1000) {
+    // `$in` on the desk: a small collection.
     const res = await ReviewDesk.deleteMany({ _id: { $in: extra.slice(i, i + 1000).map((d) => d._id) } });
     deskRemoved += res.deletedCount;
   }
-  const missing = [...want.keys()].filter((id) => !haveIds.has(id));
+  const missing = [...wanted.values()].filter((d) => !haveIds.has(String(d._id)));
   let deskAdded = 0;
   for (let i = 0; i < missing.length; i += 1000) {
-    const ids = missing.slice(i, i + 1000);
-    const docs = await Review.find({ _id: { $in: ids } }).lean();
     const inserted = await insertNew(
       ReviewDesk.collection,
-      docs.map((d) => deskDocFor(d as never)),
+      missing.slice(i, i + 1000).map((d) => deskDocFor(d)),
     );
     deskAdded += inserted.filter(Boolean).length;
   }
@@ -285,20 +349,13 @@ async function rebuildDesk(
 }
 
 /**
- * Reviews stored in the last INBOX_RESTORE_DAYS (and not in the last margin) that are neither waiting in the digest
- * inbox nor listed in any digest log of that time lost their inbox copy in a crash: they go back in.
+ * Reviews stored in the last INBOX_RESTORE_DAYS (and not in the last margin: `recent`, from the cursor) that are
+ * neither waiting in the digest inbox nor listed in any digest log of that time lost their inbox copy in a crash:
+ * they go back in.
  */
-async function restoreInbox(
-  candidates: ReadonlyArray<{ _id: unknown; ingestedAt: Date }>,
-  now: Date,
-  since: number,
-): Promise<number> {
-  const from = now.getTime() - INBOX_RESTORE_DAYS * 24 * HOUR;
-  const recent = candidates.filter((c) => {
-    const t = new Date(c.ingestedAt).getTime();
-    return t >= from && t < since;
-  });
+async function restoreInbox(recent: readonly ArchiveDoc[], now: Date): Promise<number> {
   if (recent.length === 0) return 0;
+  const from = now.getTime() - INBOX_RESTORE_DAYS * 24 * HOUR;
   const [inbox, logs] = await Promise.all([
     DigestInbox.find({}, { _id: 1 }).batchSize(100_000).lean(),
     DigestLog.find({ at: { $gte: new Date(from) } }, { reviewIds: 1 })
@@ -307,13 +364,12 @@ async function restoreInbox(
   ]);
   const known = new Set<string>(inbox.map((d) => String(d._id)));
   for (const l of logs) for (const id of l.reviewIds) known.add(id);
-  const lost = recent.filter((c) => !known.has(String(c._id))).map((c) => c._id);
+  const lost = recent.filter((c) => !known.has(String(c._id)));
   let restored = 0;
   for (let i = 0; i < lost.length; i += 1000) {
-    const docs = await Review.find({ _id: { $in: lost.slice(i, i + 1000) } }).lean();
     const ok = await insertNew(
       DigestInbox.collection,
-      docs.map((d) => inboxDocFor(d as never)),
+      lost.slice(i, i + 1000).map((d) => inboxDocFor(d)),
     );
     restored += ok.filter(Boolean).length;
   }

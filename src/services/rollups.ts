@@ -1,11 +1,14 @@
 /**
- * Writing and reading the daily roll-ups (models/rollup.ts). Writers insert contributions; readers sum the live ones.
- * Every write is an insert into the unique `_id` index, so two instances never lose or double an increment
- * (mongo-subset.md: no racing `$inc` upserts on FerretDB), and every read follows the days asked, not the archive.
+ * Writing and reading the daily roll-ups (models/rollup.ts). Writers insert deltas; readers sum the folded documents
+ * (month documents and the totals document, fetched by exact `_id`) and the deltas not folded yet. Every write is an
+ * insert into a unique `_id` index, so two instances never lose or double an increment (mongo-subset.md: no racing
+ * `$inc` upserts on FerretDB), and every read follows the days asked, not the archive: one scan of the small delta
+ * collection plus one `findById` per month asked. Folding is services/rollup-compact.ts.
  */
 import { randomUUID } from 'node:crypto';
+import { DateTime } from 'luxon';
 import { insertNew } from '../../models/insert-new';
-import { Rollup, type RollupKind } from '../../models/rollup';
+import { monthId, RollupDelta, RollupDoc, type RollupKind, RollupMark, TOTALS_ID } from '../../models/rollup';
 import { localDay } from '../slack/time';
 
 /** Items are counted on the local day they were WRITTEN (issue 10): a review's `postedAt`, not when smx fetched it. */
@@ -26,21 +29,47 @@ export interface Figures {
   negatives: number;
 }
 
+/** One key's figures: a delta, or a row of a month or totals document (day '' there). */
 export interface RollupRow extends Figures {
-  _id: string;
   kind: RollupKind;
   day: string;
   facility: string | null;
   key: string;
   hours?: number[] | null;
-  replaces?: string[] | null;
+}
+
+export interface DeltaRow extends RollupRow {
+  _id: string;
+  at: Date;
+}
+
+/** A folded delta id; `gone` = when a compaction first saw it deleted (see rollup-compact.ts). */
+export interface Replaced {
+  id: string;
+  gone?: Date | null;
+}
+
+export interface FoldedDoc {
+  _id: string;
+  rows: RollupRow[];
+  replaces: Replaced[];
+  months?: string[] | null;
   at: Date;
 }
 
 const HOUR = 3600_000;
+/**
+ * A read (deltas, then documents) that took longer than this starts over: a compaction drops a deleted delta's id
+ * from `replaces` only REPLACES_GRACE_MS after it saw it gone, so a read shorter than that can never count a delta
+ * both on its own and inside a document (rollup-compact.ts has the argument). The margin covers clock skew.
+ */
+export const READ_WINDOW_MS = 60_000;
 
 export const keyOf = (kind: RollupKind, day: string, facility: string | null | undefined, key: string) =>
   `${kind}|${day}|${facility ?? ''}|${key}`;
+
+export const rowKey = (r: Pick<RollupRow, 'kind' | 'day' | 'facility' | 'key'>) =>
+  keyOf(r.kind, r.day, r.facility, r.key);
 
 export function reviewFigures(r: Pick<ReviewFacts, 'rating' | 'sentiment'>, sign = 1): Figures {
   const rated = typeof r.rating === 'number' && r.rating >= 1;
@@ -56,15 +85,14 @@ export function reviewFigures(r: Pick<ReviewFacts, 'rating' | 'sentiment'>, sign
 export function reviewContributions(
   items: ReadonlyArray<ReviewFacts & { sign?: number }>,
   timezone: string,
-): Map<string, Omit<RollupRow, '_id' | 'at'>> {
-  const out = new Map<string, Omit<RollupRow, '_id' | 'at'>>();
+): Map<string, RollupRow> {
+  const out = new Map<string, RollupRow>();
   for (const item of items) {
     const day = metricDay(item.postedAt, timezone);
     const facility = item.facility ?? null;
     const k = keyOf('reviews', day, facility, item.source);
-    const f = reviewFigures(item, item.sign ?? 1);
     const row = out.get(k) ?? { kind: 'reviews', day, facility, key: item.source, ...zero() };
-    addFigures(row, f);
+    addFigures(row, reviewFigures(item, item.sign ?? 1));
     out.set(k, row);
   }
   return out;
@@ -79,7 +107,31 @@ export function addFigures(into: Figures, f: Figures): void {
   into.negatives += f.negatives;
 }
 
-/** One batch's review contributions, one document per key (a key whose figures cancel out is not written). */
+export const isEmptyRow = (r: RollupRow) =>
+  r.n === 0 && r.rated === 0 && r.ratingSum === 0 && r.negatives === 0 && (r.hours ?? []).length === 0;
+
+/** Adds `r` into the row of its key in `rows` (a copy: `r` is not changed). */
+export function addRow(rows: Map<string, RollupRow>, r: RollupRow, k = rowKey(r)): void {
+  const have = rows.get(k);
+  if (!have) {
+    rows.set(k, {
+      kind: r.kind,
+      day: r.day,
+      facility: r.facility ?? null,
+      key: r.key,
+      n: r.n,
+      rated: r.rated,
+      ratingSum: r.ratingSum,
+      negatives: r.negatives,
+      ...(r.hours && r.hours.length > 0 ? { hours: [...r.hours] } : {}),
+    });
+    return;
+  }
+  addFigures(have, r);
+  if (r.hours && r.hours.length > 0) have.hours = [...(have.hours ?? []), ...r.hours];
+}
+
+/** One batch's review contributions, one delta per key (a key whose figures cancel out is not written). */
 export async function insertReviewContributions(
   items: ReadonlyArray<ReviewFacts & { sign?: number }>,
   timezone: string,
@@ -87,15 +139,26 @@ export async function insertReviewContributions(
 ): Promise<void> {
   const batch = randomUUID();
   const docs = [...reviewContributions(items, timezone)]
-    .filter(([, r]) => r.n !== 0 || r.rated !== 0 || r.ratingSum !== 0 || r.negatives !== 0)
+    .filter(([, r]) => !isEmptyRow(r))
     .map(([k, r]) => ({ _id: `${k}|${batch}`, ...r, at }));
-  if (docs.length > 0) await Rollup.collection.insertMany(docs as never[], { ordered: false });
+  if (docs.length > 0) await RollupDelta.collection.insertMany(docs as never[], { ordered: false });
 }
 
 /**
- * A negative's first action: exactly once per review by its `_id` (a second writer's insert is a no-op). The response
- * time is measured from ARRIVAL (`ingestedAt`: the team could not answer before smx showed it), while the item is
- * filed under the day it was written (`postedAt`), like its review figures.
+ * Exactly once per `mark`: the marker insert into `rollup_marks` (unique `_id`, never deleted) decides, and only
+ * its winner writes the delta. A crash between the two loses the figure until the nightly repair rebuilds that day
+ * from the archive; it never counts twice — also after the delta was folded into its month and deleted.
+ */
+async function insertOnce(mark: string, delta: RollupRow, at: Date): Promise<void> {
+  const [won] = await insertNew(RollupMark.collection, [{ _id: mark as never, at }]);
+  if (!won) return;
+  await RollupDelta.collection.insertOne({ _id: `${mark}|${randomUUID()}` as never, ...delta, at });
+}
+
+/**
+ * A negative's first action, once per review. The response time is measured from ARRIVAL (`ingestedAt`: the team
+ * could not answer before smx showed it), while the item is filed under the day it was written (`postedAt`), like
+ * its review figures.
  */
 export async function insertResponse(
   review: ReviewFacts & { _id: unknown; ingestedAt: Date },
@@ -105,9 +168,9 @@ export async function insertResponse(
 ): Promise<void> {
   if (review.sentiment !== 'negative') return;
   const hours = (firstActionAt.getTime() - new Date(review.ingestedAt).getTime()) / HOUR;
-  await insertNew(Rollup.collection, [
+  await insertOnce(
+    `response:${String(review._id)}`,
     {
-      _id: `response:${String(review._id)}` as never,
       kind: 'response',
       day: metricDay(review.postedAt, timezone),
       facility: review.facility ?? null,
@@ -115,12 +178,12 @@ export async function insertResponse(
       ...zero(),
       n: 1,
       hours: [hours],
-      at,
     },
-  ]);
+    at,
+  );
 }
 
-/** A publication: exactly once per post and target by its `_id`. */
+/** A publication, once per post and target. */
 export async function insertPublished(
   postId: string,
   target: string,
@@ -128,30 +191,56 @@ export async function insertPublished(
   timezone: string,
   at: Date,
 ): Promise<void> {
-  await insertNew(Rollup.collection, [
-    {
-      _id: `posts:${postId}:${target}` as never,
-      kind: 'posts',
-      day: localDay(publishedAt, timezone),
-      facility: null,
-      key: target,
-      ...zero(),
-      n: 1,
-      at,
-    },
-  ]);
+  await insertOnce(
+    `posts:${postId}:${target}`,
+    { kind: 'posts', day: localDay(publishedAt, timezone), facility: null, key: target, ...zero(), n: 1 },
+    at,
+  );
 }
 
-/** Live documents only: one listed in another's `replaces` was merged into it by the repair job. */
-export function liveRows<T extends { _id: string; replaces?: string[] | null }>(rows: readonly T[]): T[] {
-  const replaced = new Set<string>();
-  for (const r of rows) for (const id of r.replaces ?? []) replaced.add(id);
-  return replaced.size === 0 ? [...rows] : rows.filter((r) => !replaced.has(r._id));
+/** The month documents' ids that cover the local days `fromDay`..`toDay`. */
+export function monthsBetween(fromDay: string, toDay: string): string[] {
+  const out: string[] = [];
+  if (fromDay > toDay) return out;
+  let m = DateTime.fromISO(fromDay.slice(0, 7), { zone: 'UTC' }).startOf('month');
+  const last = toDay.slice(0, 7);
+  while ((m.toISODate() as string).slice(0, 7) <= last) {
+    out.push(monthId(m.toISODate() as string));
+    m = m.plus({ months: 1 });
+  }
+  return out;
 }
 
 /**
- * The live roll-up rows of some kinds for a range of local days, optionally one facility. Results come back in one
- * reply (on FerretDB each getMore is another slow round trip; these rows are few).
+ * Deltas FIRST, then the folded documents, skipping deltas a document lists as folded in: see rollup-compact.ts for
+ * why this never double-counts nor misses while a compaction runs. Starts over if it took longer than READ_WINDOW_MS.
+ */
+async function readFolded(
+  deltaFilter: Record<string, unknown>,
+  docIds: readonly string[],
+): Promise<{ deltas: DeltaRow[]; docs: FoldedDoc[] }> {
+  for (;;) {
+    const t0 = Date.now();
+    // One reply (on FerretDB each getMore is another slow round trip; the delta collection is small).
+    const deltas = await RollupDelta.find(deltaFilter).batchSize(100_000).lean<DeltaRow[]>();
+    const docs = (await Promise.all(docIds.map((id) => RollupDoc.findById(id).lean<FoldedDoc>()))).filter(
+      (d): d is FoldedDoc => d !== null,
+    );
+    if (Date.now() - t0 <= READ_WINDOW_MS) return { deltas, docs };
+  }
+}
+
+/** The deltas not folded into any of `docs` (exported for the race test). */
+export function liveDeltas(deltas: readonly DeltaRow[], docs: readonly FoldedDoc[]): DeltaRow[] {
+  const folded = new Set<string>();
+  for (const d of docs) for (const r of d.replaces ?? []) folded.add(r.id);
+  return folded.size === 0 ? [...deltas] : deltas.filter((d) => !folded.has(d._id));
+}
+
+/**
+ * The roll-up rows of some kinds for a range of local days, optionally one facility (posts have none and are always
+ * included): the month documents' rows plus the deltas not folded yet. Rows of one key may come more than once;
+ * readers sum them.
  */
 export async function loadRollups(
   kinds: readonly RollupKind[],
@@ -159,17 +248,45 @@ export async function loadRollups(
   toDay: string,
   facility?: string,
 ): Promise<RollupRow[]> {
-  const rows = await Rollup.find(
+  const wanted = (r: RollupRow) =>
+    kinds.includes(r.kind) &&
+    r.day >= fromDay &&
+    r.day <= toDay &&
+    (facility === undefined || r.kind === 'posts' || r.facility === facility);
+  const { deltas, docs } = await readFolded(
     {
       kind: kinds.length === 1 ? kinds[0] : { $in: [...kinds] },
       day: { $gte: fromDay, $lte: toDay },
-      ...(facility === undefined ? {} : { facility }),
     },
-    { at: 0 },
-  )
-    .batchSize(100_000)
-    .lean<RollupRow[]>();
-  return liveRows(rows);
+    monthsBetween(fromDay, toDay),
+  );
+  const rows: RollupRow[] = [];
+  for (const d of docs) for (const r of d.rows) if (wanted(r)) rows.push(r);
+  for (const r of liveDeltas(deltas, docs)) if (wanted(r)) rows.push(r);
+  return rows;
+}
+
+/** Items stored per facility × source: the totals document plus the review deltas not folded into it yet. */
+export async function storedTotals(): Promise<RollupRow[]> {
+  const { deltas, docs } = await readFolded({ kind: 'reviews' }, [TOTALS_ID]);
+  const rows = new Map<string, RollupRow>();
+  for (const d of docs) for (const r of d.rows) addRow(rows, { ...r, day: '' });
+  for (const r of liveDeltas(deltas, docs)) addRow(rows, { ...r, day: '', hours: null });
+  return [...rows.values()];
+}
+
+/** How many reviews are stored (optionally for one facility), from the roll-ups. */
+export async function storedCount(facility?: string): Promise<number> {
+  return (await storedTotals())
+    .filter((r) => facility === undefined || r.facility === facility)
+    .reduce((sum, r) => sum + r.n, 0);
+}
+
+/** Facilities that have stored reviews, from the roll-ups. */
+export async function storedFacilities(): Promise<string[]> {
+  const out = new Set<string>();
+  for (const r of await storedTotals()) if (r.n > 0 && r.facility) out.add(r.facility);
+  return [...out].sort((a, b) => a.localeCompare(b));
 }
 
 /** Sums rows per some key of theirs. */

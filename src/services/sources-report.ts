@@ -3,12 +3,11 @@
  * webhook, each import source found in the store, and any other SourceState rows (e.g. the metrics snapshots'
  * 'audience:facebook') shown generically.
  */
-import { Rollup } from '../../models/rollup';
 import { reviewSources } from '../adapters/sources';
 import type { SmxContext } from '../context';
 import { sourceLabel } from '../slack/blocks/digest';
 import { audienceTargets } from './audience-targets';
-import { liveRows, type RollupRow } from './rollups';
+import { storedTotals } from './rollups';
 import { allStates } from './source-state';
 
 /** A feed's name as people read it: "X audience (followers)" for `audience:x`, else the id capitalised. */
@@ -18,13 +17,10 @@ function otherLabel(id: string): string {
   return sourceLabel(id);
 }
 
-/** Items stored per source, from the roll-ups (one read of a small collection, whatever the archive holds). */
+/** Items stored per source, from the roll-ups' totals (one `_id` read and the small delta collection). */
 async function storedPerSource(): Promise<Map<string, number>> {
-  const rows = await Rollup.find({ kind: 'reviews' }, { _id: 1, key: 1, n: 1, replaces: 1 })
-    .batchSize(100_000)
-    .lean<RollupRow[]>();
   const out = new Map<string, number>();
-  for (const r of liveRows(rows)) out.set(r.key, (out.get(r.key) ?? 0) + r.n);
+  for (const r of await storedTotals()) out.set(r.key, (out.get(r.key) ?? 0) + r.n);
   return out;
 }
 

@@ -131,7 +131,7 @@ describe('storeItems', () => {
     const { DigestLog } = await import('../../../models/digest-log');
     const { ReviewDesk } = await import('../../../models/review-desk');
     const { repairRollups } = await import('../../../src/services/rollup-repair');
-    const { storedCount } = await import('../../../src/services/review-list');
+    const { storedCount } = await import('../../../src/services/rollups');
     const longAgo = { now: () => new Date(Date.now() - 3600_000), config: { timezone: 'Asia/Kolkata' } };
     await Promise.all([Review.deleteMany({}), DigestInbox.deleteMany({}), ReviewDesk.deleteMany({})]);
     await storeItems([item('lost', { rating: 1 }), item('digested', { rating: 1 })], longAgo);
@@ -142,8 +142,8 @@ describe('storeItems', () => {
     // As if the process died right after the review insert: nothing derived from `lost` was written.
     await DigestInbox.deleteMany({});
     await ReviewDesk.deleteMany({ _id: lost?._id });
-    const { Rollup } = await import('../../../models/rollup');
-    await Rollup.deleteMany({});
+    const { RollupDelta, RollupDoc } = await import('../../../models/rollup');
+    await Promise.all([RollupDelta.deleteMany({}), RollupDoc.deleteMany({})]);
     await DigestLog.create({
       _id: 'digest:C1:2026-11-24:1.0:1',
       key: 'digest:C1:2026-11-24',

@@ -1,8 +1,10 @@
 /**
  * Property test: the roll-up figures (what metrics, charts, the digest and /smx sources read) equal a full
  * recomputation over the archive, for random items stored through the real write paths (batches, re-sends, source
- * edits, first actions, items written straight into the archive and picked up by the repair job, repair runs that
- * merge contributions), in random time zones, periods and facilities.
+ * edits, first actions, items written straight into the archive and picked up by the repair job), with compactions
+ * at random points — between steps, running alongside a write, and crashing between writing their documents and
+ * deleting the deltas — and repair runs, in random time zones, periods and facilities. Then the races: two
+ * compactors at once, writers storing and readers reading while compactions run.
  */
 import fc from 'fast-check';
 import pino from 'pino';
@@ -10,15 +12,23 @@ import { Claim } from '../../../models/claim';
 import { DigestInbox } from '../../../models/digest-inbox';
 import { Review } from '../../../models/review';
 import { ReviewDesk } from '../../../models/review-desk';
-import { Rollup } from '../../../models/rollup';
+import { monthId, RollupDelta, RollupDoc, RollupMark, TOTALS_ID } from '../../../models/rollup';
 import { loadConfig } from '../../../src/config';
 import type { SmxContext } from '../../../src/context';
 import { computeMetrics, median, PERIOD_KINDS, resolvePeriods } from '../../../src/services/metrics';
 import { performReviewAction } from '../../../src/services/review-actions';
-import { listReviews, storedCount } from '../../../src/services/review-list';
+import { listReviews } from '../../../src/services/review-list';
 import { type IncomingReview, reviewDocFor, storeItems } from '../../../src/services/review-store';
+import { compactRollups } from '../../../src/services/rollup-compact';
 import { repairRollups } from '../../../src/services/rollup-repair';
-import { metricDay } from '../../../src/services/rollups';
+import {
+  insertResponse,
+  liveDeltas,
+  metricDay,
+  storedCount,
+  storedFacilities,
+  storedTotals,
+} from '../../../src/services/rollups';
 import { useTestDatabase } from '../../support/db';
 
 const ZONES = [
@@ -64,6 +74,8 @@ const stepArb = fc.oneof(
     arbitrary: fc.record({
       kind: fc.constant('store' as const),
       items: fc.array(itemArb, { maxLength: 25 }),
+      /** A compaction running alongside the write. */
+      alongside: fc.boolean(),
     }),
   },
   {
@@ -75,9 +87,16 @@ const stepArb = fc.oneof(
   },
   {
     weight: 2,
-    arbitrary: fc.record({ kind: fc.constant('act' as const), pick: fc.nat(), handle: fc.boolean() }),
+    arbitrary: fc.record({
+      kind: fc.constant('act' as const),
+      pick: fc.nat(),
+      handle: fc.boolean(),
+      alongside: fc.boolean(),
+    }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('repair' as const) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('compact' as const) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('crash' as const) }) },
 );
 
 type Item = typeof itemArb extends fc.Arbitrary<infer T> ? T : never;
@@ -126,7 +145,19 @@ async function recompute(ctx: SmxContext, kind: (typeof PERIOD_KINDS)[number], f
     open: open.length,
     oldest: open.length === 0 ? null : Math.min(...open.map((r) => r.ingestedAt.getTime())),
     stored: mine.length,
+    perSource: Object.fromEntries(SOURCES.map((s) => [s, all.filter((r) => r.source === s).length])),
+    facilities: [...new Set(all.map((r) => r.facility).filter((f): f is string => !!f))].sort(),
   };
+}
+
+/**
+ * A compaction that dies after writing its documents and before deleting the deltas: run one, then put back the
+ * deltas it deleted (same ids, same content) — exactly the state such a crash leaves.
+ */
+async function compactAndCrash(ctx: SmxContext): Promise<void> {
+  const before = await RollupDelta.find({}).lean();
+  await compactRollups(ctx, 'crash');
+  if (before.length > 0) await RollupDelta.collection.insertMany(before as never[], { ordered: false });
 }
 
 describe('roll-ups equal a full recomputation', () => {
@@ -141,12 +172,14 @@ describe('roll-ups equal a full recomputation', () => {
         fc.constantFrom(undefined, 'City Hospital', 'North Clinic'),
         async (tz, steps, kind, facility) => {
           await Promise.all(
-            [Review, Rollup, ReviewDesk, DigestInbox, Claim].map((m) => m.collection.deleteMany({})),
+            [Review, RollupDelta, RollupDoc, RollupMark, ReviewDesk, DigestInbox, Claim].map((m) =>
+              m.collection.deleteMany({}),
+            ),
           );
           let clock = NOW.getTime() - 3 * 3600_000;
           const ctx = context(tz, () => new Date(clock));
           for (const step of steps) {
-            clock += 60_000;
+            clock += 4 * 60_000; // 8 steps pass the 10-minute grace after which `replaces` forgets deleted deltas
             if (step.kind === 'store') {
               const seen = new Set<number>();
               const items = step.items.map((i) => {
@@ -154,7 +187,10 @@ describe('roll-ups equal a full recomputation', () => {
                 seen.add(i.id);
                 return incoming(i, edited);
               });
-              await storeItems(items, ctx);
+              await Promise.all([
+                storeItems(items, ctx),
+                step.alongside ? compactRollups(ctx, 'prop') : undefined,
+              ]);
               // A re-send, with the source's edits: duplicates and edits, never counted twice.
               await storeItems(
                 step.items.filter((i) => i.edit !== null).map((i) => incoming(i, true)),
@@ -170,10 +206,21 @@ describe('roll-ups equal a full recomputation', () => {
             } else if (step.kind === 'act') {
               const ids = (await Review.find({}, { _id: 1 }).lean()).map((r) => String(r._id));
               const id = ids[step.pick % Math.max(1, ids.length)];
-              if (id) await performReviewAction(ctx, id, step.handle ? 'handle' : 'assign', 'UPROP');
+              if (id) {
+                await Promise.all([
+                  performReviewAction(ctx, id, step.handle ? 'handle' : 'assign', 'UPROP'),
+                  step.alongside ? compactRollups(ctx, 'prop') : undefined,
+                ]);
+              }
+            } else if (step.kind === 'compact') {
+              await compactRollups(ctx, 'prop');
+            } else if (step.kind === 'crash') {
+              await compactAndCrash(ctx);
             } else {
               await repairRollups(ctx, { marginMs: Number.NEGATIVE_INFINITY });
             }
+            // After every step (a crash included), what is stored counts once.
+            expect(await storedCount()).toBe(await Review.countDocuments({}));
           }
           const report = await computeMetrics(ctx, kind, facility);
           const want = await recompute(ctx, kind, facility);
@@ -206,6 +253,13 @@ describe('roll-ups equal a full recomputation', () => {
           expect(got.open).toBe(want.open);
           expect(got.oldest).toBe(want.oldest);
           expect(got.stored).toBe(want.stored);
+          // `/smx sources` and the facility list, from the totals.
+          const totals = await storedTotals();
+          const perSource = Object.fromEntries(
+            SOURCES.map((s) => [s, totals.filter((r) => r.key === s).reduce((n, r) => n + r.n, 0)]),
+          );
+          expect(perSource).toEqual(want.perSource);
+          expect(await storedFacilities()).toEqual(want.facilities);
           // The desk lists every open item.
           const listed = await listReviews(
             { filter: 'negative', ...(facility ? { facility } : {}) },
@@ -218,4 +272,138 @@ describe('roll-ups equal a full recomputation', () => {
       { numRuns: 25 },
     );
   }, 240_000);
+
+  test('a reader that read the deltas before a compaction deleted them, and the documents after later ones, counts each once', async () => {
+    await Promise.all(
+      [Review, RollupDelta, RollupDoc, RollupMark, Claim].map((m) => m.collection.deleteMany({})),
+    );
+    let clock = NOW.getTime();
+    const ctx = context('Asia/Kolkata', () => new Date(clock));
+    const item = (id: string): IncomingReview => ({
+      source: 'google',
+      externalId: id,
+      rating: 4,
+      text: 'thanks',
+      postedAt: new Date(NOW.getTime() - DAY),
+    });
+    await storeItems([item('first')], ctx);
+    const early = await RollupDelta.find({}).lean(); // the reader's first half
+    expect(early).toHaveLength(1);
+    for (const id of ['second', 'third', 'fourth']) {
+      await compactRollups(ctx, 'c'); // folds, deletes; the next ones see the first delta gone
+      clock += 3 * 60_000; // three compactions within the 10-minute grace
+      await storeItems([item(id)], ctx);
+    }
+    await compactRollups(ctx, 'c');
+    const month = monthId(metricDay(new Date(NOW.getTime() - DAY), 'Asia/Kolkata'));
+    const docs = await RollupDoc.find({}).lean();
+    const of = (id: string) => docs.filter((d) => d._id === id) as never[];
+    // The reader's second half: the documents list the early delta, so it is not counted again.
+    expect(liveDeltas(early as never[], of(month))).toEqual([]);
+    expect(liveDeltas(early as never[], of(TOTALS_ID))).toEqual([]);
+    expect(await storedCount()).toBe(4);
+    // Past the grace, the deleted ids leave `replaces` (it stays as small as the delta collection).
+    clock += 11 * 60_000;
+    await storeItems([item('fifth')], ctx);
+    await compactRollups(ctx, 'c');
+    clock += 1000;
+    await storeItems([item('sixth')], ctx);
+    await compactRollups(ctx, 'c');
+    const after = await RollupDoc.findById(month).lean();
+    expect(after?.replaces.map((r) => r.id)).not.toContain(String(early[0]?._id));
+    expect(await storedCount()).toBe(6);
+  });
+
+  test('a second first action on a review whose response was folded and deleted counts nothing', async () => {
+    await Promise.all([RollupDelta, RollupDoc, RollupMark, Claim].map((m) => m.collection.deleteMany({})));
+    const ctx = context('Asia/Kolkata', () => NOW);
+    const review = {
+      _id: 'r-once',
+      source: 'google',
+      facility: 'City Hospital',
+      rating: 1,
+      sentiment: 'negative',
+      postedAt: new Date(NOW.getTime() - DAY),
+      ingestedAt: new Date(NOW.getTime() - DAY),
+    };
+    await insertResponse(review, new Date(NOW.getTime() - 3600_000), 'Asia/Kolkata', NOW);
+    expect((await compactRollups(ctx, 't')).deleted).toBe(1);
+    expect(await RollupDelta.countDocuments({})).toBe(0);
+    await insertResponse(review, new Date(NOW.getTime() - 1800_000), 'Asia/Kolkata', NOW);
+    const report = await computeMetrics(ctx, '30d', 'City Hospital');
+    expect(report.response.samples).toBe(1);
+    expect(report.response.medianHours.value).toBeCloseTo(23, 9);
+  });
+
+  test('races: two compactors at once, writers storing and readers reading while compactions run', async () => {
+    await Promise.all(
+      [Review, RollupDelta, RollupDoc, RollupMark, ReviewDesk, DigestInbox, Claim].map((m) =>
+        m.collection.deleteMany({}),
+      ),
+    );
+    const ctx = context('Asia/Kolkata', () => new Date());
+    const BATCHES = 12;
+    const PER = 15;
+    let committed = 0; // items of batches whose store has returned
+    let begun = 0; // items of batches whose store has started
+    const writer = async (w: number) => {
+      for (let b = 0; b < BATCHES / 2; b++) {
+        const items = Array.from({ length: PER }, (_, i) => ({
+          source: SOURCES[(b + i) % SOURCES.length] as string,
+          externalId: `race-${w}-${b}-${i}`,
+          facility: FACILITIES[i % FACILITIES.length] ?? null,
+          rating: 1 + (i % 5),
+          text: 'thanks',
+          // Spread over months, so one compaction writes several month documents.
+          postedAt: new Date(NOW.getTime() - ((b * 17 + i * 5) % 120) * DAY),
+        }));
+        begun += PER;
+        await storeItems(items, ctx);
+        committed += PER;
+      }
+    };
+    const compactor = async (name: string) => {
+      let ran = 0;
+      for (let i = 0; i < 8; i++) {
+        if ((await compactRollups(ctx, name)).ran) ran++;
+      }
+      return ran;
+    };
+    const seen: Array<{ low: number; got: number; high: number }> = [];
+    let writing = true;
+    const reader = async () => {
+      while (writing) {
+        const low = committed;
+        const got = await storedCount();
+        seen.push({ low, got, high: begun });
+      }
+    };
+    // Two compactors start together: one wins the claim, the other skips; both keep trying while writers write.
+    const first = await Promise.all([compactRollups(ctx, 'a'), compactRollups(ctx, 'b')]);
+    expect(first.filter((r) => r.ran).length).toBeGreaterThanOrEqual(1);
+    const readers = [reader(), reader()];
+    const [, , ranA, ranB] = await Promise.all([writer(1), writer(2), compactor('a'), compactor('b')]);
+    writing = false;
+    await Promise.all(readers);
+    expect(ranA + ranB).toBeGreaterThan(0);
+    // Every read saw at least what was stored before it began and at most what had begun by its end.
+    expect(seen.length).toBeGreaterThan(0);
+    for (const s of seen) {
+      expect(s.got).toBeGreaterThanOrEqual(s.low);
+      expect(s.got).toBeLessThanOrEqual(s.high);
+    }
+    await compactRollups(ctx, 'last');
+    expect(await RollupDelta.countDocuments({})).toBe(0);
+    expect(await storedCount()).toBe(BATCHES * PER);
+    const all = await Review.find({}).lean();
+    for (const kind of ['30d', '90d'] as const) {
+      const report = await computeMetrics(ctx, kind);
+      const { current } = resolvePeriods(kind, ctx.now(), 'Asia/Kolkata');
+      const inPeriod = all.filter((r) => {
+        const d = metricDay(r.postedAt, 'Asia/Kolkata');
+        return d >= current.fromDay && d <= current.toDay;
+      });
+      expect(report.reviews.total.value).toBe(inPeriod.length);
+    }
+  }, 120_000);
 });
