@@ -48,23 +48,10 @@ const deltaSchema = new Schema(
 export type RollupDeltaDoc = InferSchemaType<typeof deltaSchema>;
 export const RollupDelta = model('RollupDelta', deltaSchema, 'rollup_deltas');
 
-/** One row of a month or totals document: the summed figures of one key. */
-const rowSchema = new Schema(
-  {
-    kind: { type: String, enum: ROLLUP_KINDS, required: true },
-    /** The local day; '' in the totals document. */
-    day: { type: String, default: '' },
-    facility: { type: String, default: null },
-    key: { type: String, required: true },
-    n: { type: Number, default: 0 },
-    rated: { type: Number, default: 0 },
-    ratingSum: { type: Number, default: 0 },
-    negatives: { type: Number, default: 0 },
-    hours: { type: [Number], default: undefined },
-  },
-  { _id: false, versionKey: false },
-);
-
+/**
+ * A month or totals document. `data` holds its rows — one per key: kind, local day ('' in totals), facility, source
+ * or target, n, rated, ratingSum, negatives, response hours — encoded as one JSON string (services/rollups.ts).
+ */
 const replacedSchema = new Schema(
   { id: { type: String, required: true }, gone: { type: Date, default: null } },
   { _id: false, versionKey: false },
@@ -73,7 +60,8 @@ const replacedSchema = new Schema(
 const docSchema = new Schema(
   {
     _id: { type: String, required: true },
-    rows: { type: [rowSchema], default: [] },
+    /** The rows (see above) as one JSON string: services/rollups.ts. */
+    data: { type: String, default: '[]' },
     /**
      * Delta ids folded into this document; `gone`: when a compaction first found the delta deleted (the id is
      * forgotten a grace period later, see services/rollup-compact.ts).

@@ -39,7 +39,9 @@ import { releaseClaim, tryClaim } from './claims';
 import {
   addRow,
   type DeltaRow,
+  encodeDoc,
   type FoldedDoc,
+  fetchDoc,
   isEmptyRow,
   READ_WINDOW_MS,
   type Replaced,
@@ -166,7 +168,9 @@ export function foldDoc(
 /** Each document by its `_id`, side by side (each stands on its own for readers). */
 export async function writeDocs(docs: readonly FoldedDoc[]): Promise<void> {
   await Promise.all(
-    docs.map((d) => RollupDoc.collection.replaceOne({ _id: d._id as never }, d as never, { upsert: true })),
+    docs.map((d) =>
+      RollupDoc.collection.replaceOne({ _id: d._id as never }, encodeDoc(d) as never, { upsert: true }),
+    ),
   );
 }
 
@@ -182,9 +186,7 @@ export async function deleteDeltas(ids: readonly string[]): Promise<number> {
 
 export const readDocs = async (ids: readonly string[]) =>
   new Map(
-    (await Promise.all(ids.map((id) => RollupDoc.findById(id).lean<FoldedDoc>())))
-      .filter((d): d is FoldedDoc => d !== null)
-      .map((d) => [d._id, d]),
+    (await Promise.all(ids.map(fetchDoc))).filter((d): d is FoldedDoc => d !== null).map((d) => [d._id, d]),
   );
 
 export class LeaseExpired extends Error {

@@ -4,8 +4,8 @@
  * an older version, or written directly) count, and fixes a key whose delta was lost in a crash.
  *
  * ONE pass over the archive (reviews, then publications), keeping from the cursor what the desk and the inbox
- * restore need (no `$in` query against the archive: on FerretDB each is a full scan), then one `_id` read per month
- * document. It holds the compactor's claim (rollup-compact.ts): it writes month documents exactly like a compaction
+ * restore need to decide; the few copies they then write are read by exact `_id` (no `$in` query against the
+ * archive: on FerretDB each is a full scan, while an `_id` lookup is not), then one `_id` read per month document. It holds the compactor's claim (rollup-compact.ts): it writes month documents exactly like a compaction
  * does — old rows + the deltas of its snapshot, `replaces` += their ids — except that a key with no recent write
  * gets the archive's figures instead. So the reader argument of rollup-compact.ts holds unchanged, and:
  * - A key (kind, day, facility, source/target) with any write in the last REPAIR_MARGIN — a delta, or an item
@@ -182,7 +182,18 @@ async function repair(
   const open: ArchiveDoc[] = [];
   const inboxWindow: ArchiveDoc[] = [];
   const newest = new Newest(RECENT_KEEP);
-  for await (const r of Review.find({}).batchSize(10_000).lean().cursor()) {
+  const fields = {
+    source: 1,
+    facility: 1,
+    rating: 1,
+    sentiment: 1,
+    postedAt: 1,
+    ingestedAt: 1,
+    editedAt: 1,
+    firstActionAt: 1,
+    status: 1,
+  };
+  for await (const r of Review.find({}, fields).batchSize(10_000).lean().cursor()) {
     const day = metricDay(r.postedAt, tz);
     const facility = r.facility ?? null;
     const k = keyOf('reviews', day, facility, r.source);
@@ -310,6 +321,18 @@ async function repair(
   };
 }
 
+/** The whole archive documents of some reviews, each by its exact `_id`, 16 at a time. */
+async function fullDocs(docs: readonly ArchiveDoc[]): Promise<ArchiveDoc[]> {
+  const out: ArchiveDoc[] = [];
+  for (let i = 0; i < docs.length; i += 16) {
+    const got = await Promise.all(
+      docs.slice(i, i + 16).map((d) => Review.collection.findOne({ _id: d._id as never })),
+    );
+    for (const g of got) if (g) out.push(g as unknown as ArchiveDoc);
+  }
+  return out;
+}
+
 /**
  * The desk should hold every open item and the newest RECENT_KEEP (`want`: full archive documents from the cursor):
  * adds the missing, removes the rest.
@@ -339,9 +362,10 @@ async function rebuildDesk(
   const missing = [...wanted.values()].filter((d) => !haveIds.has(String(d._id)));
   let deskAdded = 0;
   for (let i = 0; i < missing.length; i += 1000) {
+    const docs = await fullDocs(missing.slice(i, i + 1000));
     const inserted = await insertNew(
       ReviewDesk.collection,
-      missing.slice(i, i + 1000).map((d) => deskDocFor(d)),
+      docs.map((d) => deskDocFor(d)),
     );
     deskAdded += inserted.filter(Boolean).length;
   }
@@ -367,9 +391,10 @@ async function restoreInbox(recent: readonly ArchiveDoc[], now: Date): Promise<n
   const lost = recent.filter((c) => !known.has(String(c._id)));
   let restored = 0;
   for (let i = 0; i < lost.length; i += 1000) {
+    const docs = await fullDocs(lost.slice(i, i + 1000));
     const ok = await insertNew(
       DigestInbox.collection,
-      lost.slice(i, i + 1000).map((d) => inboxDocFor(d)),
+      docs.map((d) => inboxDocFor(d)),
     );
     restored += ok.filter(Boolean).length;
   }
