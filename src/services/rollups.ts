@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { insertNew } from '../../models/insert-new';
 import { monthId, RollupDelta, RollupDoc, type RollupKind, RollupMark, TOTALS_ID } from '../../models/rollup';
+import { SmxError } from '../errors';
 import { localDay } from '../slack/time';
 
 const QUARTER_HOUR = 15 * 60_000;
@@ -135,6 +136,11 @@ export async function fetchDoc(id: string): Promise<FoldedDoc | null> {
  * both on its own and inside a document (rollup-compact.ts has the argument). The margin covers clock skew.
  */
 export const READ_WINDOW_MS = 60_000;
+
+export const ROLLUP_MESSAGES = {
+  tooSlow:
+    'The database is answering too slowly to add up the figures right now. Nothing was changed; try again in a few minutes.',
+} as const;
 
 export const keyOf = (kind: RollupKind, day: string, facility: string | null | undefined, key: string) =>
   `${kind}|${day}|${facility ?? ''}|${key}`;
@@ -290,12 +296,14 @@ async function readFolded(
   deltaFilter: Record<string, unknown>,
   docIds: readonly string[],
 ): Promise<{ deltas: DeltaRow[]; docs: FoldedDoc[] }> {
-  for (;;) {
+  for (let attempt = 1; ; attempt++) {
     const t0 = Date.now();
     // One reply (on FerretDB each getMore is another slow round trip; the delta collection is small).
     const deltas = await RollupDelta.find(deltaFilter).batchSize(100_000).lean<DeltaRow[]>();
     const docs = (await Promise.all(docIds.map(fetchDoc))).filter((d): d is FoldedDoc => d !== null);
     if (Date.now() - t0 <= READ_WINDOW_MS) return { deltas, docs };
+    // Three reads of a minute each: the database is too slow to give figures that are certainly exact.
+    if (attempt >= 3) throw new SmxError('DB_UNAVAILABLE', ROLLUP_MESSAGES.tooSlow);
   }
 }
 
