@@ -15,12 +15,14 @@ import { ensureFerretdbBinary, type RunningFerretdb, startFerretdb } from '../sr
 import { signWebhook } from '../src/http/signed-webhook';
 import { median } from '../src/services/metrics';
 import { repairRollups } from '../src/services/rollup-repair';
+import { type DigestItem, reviewListMessage } from '../src/slack/blocks/digest';
 import { REVIEW_ACTION_IDS } from '../src/slack/ids';
 import { FakeSlack } from '../test/fakes/slack';
 import { startTestApp, type TestApp } from '../test/support/app';
 import { NOW, seed, TZ } from './seed';
 
 const REPEATS = Number(process.env.SMX_BENCH_REPEATS ?? 5);
+const TRACE = process.env.SMX_BENCH_TRACE === '1';
 const SECRET = 'bench-webhook-secret';
 const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn' });
 
@@ -62,22 +64,43 @@ async function run(t: TestApp, size: string): Promise<Map<string, number>> {
     out.set(label, median(times) as number);
   };
   for (const [label, text] of COMMANDS) await medianOf(label, () => t.command(text));
+  if (TRACE) {
+    // SMX_BENCH_TRACE=1: which queries each request sends that are not an exact `_id` lookup (a scan on FerretDB).
+    const seen: string[] = [];
+    mongoose.set('debug', (coll: string, method: string, query: unknown) => {
+      const q = JSON.stringify(query ?? {});
+      if (!/^\{"_id":("[^"]*"|\{"\$oid":"[^"]*"\})\}$/.test(q))
+        seen.push(`${coll}.${method} ${q.slice(0, 160)}`);
+    });
+    for (const [label, text] of COMMANDS) {
+      seen.length = 0;
+      await t.command(text);
+      console.log(`  trace ${label}:\n    ${[...new Set(seen)].join('\n    ') || '(only _id lookups)'}`);
+    }
+    mongoose.set('debug', false);
+  }
   // A click on "Assign to me" on a different open negative each time; the follow-up replaces the list.
-  const open = await ReviewDesk.find({ sentiment: 'negative', status: 'new' }, { _id: 1 })
+  // The clicked message is the `/smx reviews` list holding that item, as Slack sends it back.
+  const open = (await ReviewDesk.find({ sentiment: 'negative', status: 'new' })
     .limit(REPEATS)
-    .lean();
-  await medianOf('button: assign (follow-up)', (i) =>
-    t.action({
+    .lean()) as unknown as DigestItem[];
+  if (open.length < REPEATS) throw new Error(`only ${open.length} open negatives on the desk`);
+  await medianOf('button: assign (follow-up)', (i) => {
+    const item = open[i] as DigestItem;
+    const msg = reviewListMessage('Open reviews', [item], 0, { timezone: TZ, showNames: false }, '');
+    return t.action({
       actionId: REVIEW_ACTION_IDS.assign,
-      value: String(open[i]?._id),
+      value: String(item._id),
       user: 'U0BENCH',
       surface: 'ephemeral',
+      message: { ts: '1.000', text: msg.text, blocks: msg.blocks },
       expect: 1,
-    }),
-  );
+    });
+  });
   await medianOf('webhook: one signed item', async (i) => {
     const raw = JSON.stringify({ externalId: `bench-${size}-${i}`, text: 'The wait was long', rating: 2 });
-    const ts = Math.floor(Date.now() / 1000);
+    // Signed at the app's clock (the bench runs it at NOW).
+    const ts = Math.floor(NOW.getTime() / 1000);
     const res = await t.post('/hooks/feedback', raw, {
       'content-type': 'application/json',
       'x-smx-timestamp': String(ts),
@@ -119,9 +142,11 @@ async function main(): Promise<void> {
       },
     });
     const ctx = t.ctx;
+    // SMX_BENCH_BIG=10000 compares 1k with a smaller archive (a quick look while developing); posts scale with it.
+    const bigSize = Number(process.env.SMX_BENCH_BIG ?? 100_000);
     const sizes: Array<[string, number, number]> = [
       ['1k', 1_000, 50],
-      ['100k', 100_000, 5_000],
+      [`${bigSize / 1000}k`, bigSize, bigSize / 20],
     ];
     const results: Array<Map<string, number>> = [];
     let had = { reviews: 0, posts: 0 };

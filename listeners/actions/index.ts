@@ -17,6 +17,7 @@ import { fixVideo } from './fix-video';
 import { markPublished } from './mark-published';
 import { markReplied } from './mark-replied';
 import { markReviewHandled } from './mark-review-handled';
+import { nextReviewPage } from './next-review-page';
 import { overridePhi } from './override-phi';
 import { pickReplyTemplate } from './pick-reply-template';
 import { publishPostNow } from './publish-post-now';
@@ -28,6 +29,7 @@ import { showPostText } from './show-post-text';
 export function register(app: App, ctx: SmxContext): void {
   app.action(REVIEW_ACTION_IDS.assign, assignReview(ctx));
   app.action(REVIEW_ACTION_IDS.markHandled, markReviewHandled(ctx));
+  app.action(REVIEW_ACTION_IDS.nextPage, nextReviewPage(ctx));
   app.action(POST_ACTION_IDS.approve, approvePost(ctx));
   app.action(POST_ACTION_IDS.reject, rejectPost(ctx));
   app.action(POST_ACTION_IDS.edit, editPost(ctx));

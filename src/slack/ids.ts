@@ -13,7 +13,11 @@ export const BLOCK_IDS = {} as const;
 export const REVIEW_ACTION_IDS = {
   assign: 'review_assign',
   markHandled: 'review_mark_handled',
+  /** **Next 10** under a `/smx reviews` page. Value = `<filter>:<page>:<facility>` (facility may be empty). */
+  nextPage: 'review_list_next',
 } as const;
+/** The block holding a review list's **Next** button (not an item: `replaceItemBlocks` leaves it alone). */
+export const REVIEW_LIST_BLOCK_ID = 'review_list_more';
 /** Block ids of one review item in a message: `rv:<reviewId>:<part>`; the prefix finds the item to rebuild. */
 export const REVIEW_BLOCK_PREFIX = 'rv:';
 

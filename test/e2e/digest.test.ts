@@ -5,8 +5,9 @@ import { Claim } from '../../models/claim';
 import { DigestInbox } from '../../models/digest-inbox';
 import { DigestLog } from '../../models/digest-log';
 import { Review } from '../../models/review';
+import { ReviewDesk } from '../../models/review-desk';
 import { getClaim } from '../../src/services/claims';
-import { assignReview, REVIEW_ACTION_MESSAGES } from '../../src/services/review-actions';
+import { assignReview, markReviewHandled, REVIEW_ACTION_MESSAGES } from '../../src/services/review-actions';
 import { storeItems } from '../../src/services/review-store';
 import { REPLY_ACTION_IDS, REVIEW_ACTION_IDS } from '../../src/slack/ids';
 import { REVIEW_BUTTON_MESSAGES } from '../../src/slack/review-buttons';
@@ -52,6 +53,7 @@ describe('the reviews digest', () => {
       Audit.deleteMany({}),
       DigestInbox.deleteMany({}),
       DigestLog.deleteMany({}),
+      ReviewDesk.deleteMany({}),
     ]);
     slack.messages.clear();
     slack.violations.length = 0;
@@ -434,7 +436,8 @@ describe('the reviews digest', () => {
       ingestedAt: new Date(DAY1.getTime() - (14 - i) * 60_000),
     }));
     const ids = await seedReviews(specs);
-    await Review.updateOne({ _id: ids[13] }, { $set: { status: 'handled', handledBy: 'UX' } });
+    // Handled the way a person does it (the archive, the inbox and the desk copy all change).
+    await markReviewHandled(t.ctx, ids[13] as string, 'UX');
 
     const open = await t.command('reviews');
     const body = open.responses[0]?.body as Record<string, unknown>;

@@ -4,7 +4,7 @@
  */
 import type { KnownBlock } from '@slack/types';
 import { maskIdentifiers } from '../../services/phi';
-import { REPLY_ACTION_IDS, REVIEW_ACTION_IDS, REVIEW_BLOCK_PREFIX } from '../ids';
+import { REPLY_ACTION_IDS, REVIEW_ACTION_IDS, REVIEW_BLOCK_PREFIX, REVIEW_LIST_BLOCK_ID } from '../ids';
 import { escapeMrkdwn, quoteOutside, truncate } from '../text';
 import { formatLocal, formatLocalDate } from '../time';
 import type { SlackMessage } from './help';
@@ -445,18 +445,20 @@ export function reviewListMessage(
   more: number,
   opts: ItemOptions,
   emptyText: string,
+  footer: readonly KnownBlock[] = [],
 ): SlackMessage {
   const blocks: KnownBlock[] = [{ type: 'header', text: { type: 'plain_text', text: title.slice(0, 150) } }];
   if (items.length === 0) {
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: emptyText } });
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: emptyText } }, ...footer);
     return { text: `${title}: ${emptyText}`, blocks };
   }
   let shown = 0;
   for (const item of items) {
     const add = reviewItemBlocks(item, opts);
     if (
-      blocks.length + add.length + 1 > DIGEST_LIMITS.maxBlocks ||
-      blocksTextLength(blocks) + blocksTextLength(add) + 300 > DIGEST_LIMITS.maxChars
+      blocks.length + add.length + 1 + footer.length > DIGEST_LIMITS.maxBlocks ||
+      blocksTextLength(blocks) + blocksTextLength(add) + blocksTextLength(footer) + 300 >
+        DIGEST_LIMITS.maxChars
     ) {
       break;
     }
@@ -470,8 +472,58 @@ export function reviewListMessage(
       elements: [{ type: 'mrkdwn', text: `…and ${plural(hidden, 'more item')} not shown.` }],
     });
   }
+  blocks.push(...footer);
   return {
     text: `${title}: ${plural(shown, 'item')}${hidden > 0 ? `, and ${hidden} more` : ''}.`,
     blocks,
   };
+}
+
+/** Where a review list page sits, what the list holds, and a **Next 10** button when there is a next page. */
+export interface ReviewListFooter {
+  /** 1-based page shown and items per page. */
+  page: number;
+  perPage: number;
+  /** Items in the whole list. */
+  total: number;
+  /** What the list holds (e.g. which items "open" covers), shown as a context line; plain mrkdwn. */
+  note?: string;
+  /** Value of the Next button (the next page's query); no button without it or on the last page. */
+  nextValue?: string;
+  /** The command that shows the next page, for the text fallback, e.g. "/smx reviews all page 2". */
+  nextCommand?: string;
+}
+
+/** Footer blocks of a review list page (pure): "Items 11–20 of 57", the note, and **Next 10**. */
+export function reviewListFooter(f: ReviewListFooter): KnownBlock[] {
+  const first = (f.page - 1) * f.perPage + 1;
+  const last = Math.min(f.total, f.page * f.perPage);
+  const hasNext = last < f.total;
+  const where =
+    f.total === 0 || first > f.total
+      ? f.page > 1
+        ? `Page ${f.page} is past the end of this list (${plural(f.total, 'item')}).`
+        : ''
+      : `Items ${first}–${last} of ${f.total}${hasNext && f.nextCommand ? ` · next: \`${f.nextCommand}\`` : ''}`;
+  const lines = [where, f.note ?? ''].filter((l) => l !== '');
+  const blocks: KnownBlock[] = [];
+  if (lines.length > 0) {
+    blocks.push({ type: 'context', elements: lines.map((text) => ({ type: 'mrkdwn' as const, text })) });
+  }
+  if (hasNext && f.nextValue) {
+    const n = Math.min(f.perPage, f.total - last);
+    blocks.push({
+      type: 'actions',
+      block_id: REVIEW_LIST_BLOCK_ID,
+      elements: [
+        {
+          type: 'button',
+          action_id: REVIEW_ACTION_IDS.nextPage,
+          text: { type: 'plain_text', text: `Next ${n}` },
+          value: f.nextValue.slice(0, 2000),
+        },
+      ],
+    });
+  }
+  return blocks;
 }
