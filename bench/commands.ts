@@ -14,6 +14,7 @@ import { connectUri, type Database } from '../src/db';
 import { ensureFerretdbBinary, type RunningFerretdb, startFerretdb } from '../src/db/ferretdb';
 import { signWebhook } from '../src/http/signed-webhook';
 import { median } from '../src/services/metrics';
+import { backfillPostWorkingSet } from '../src/services/post-desk';
 import { repairRollups } from '../src/services/rollup-repair';
 import { type DigestItem, reviewListMessage } from '../src/slack/blocks/digest';
 import { REVIEW_ACTION_IDS } from '../src/slack/ids';
@@ -154,6 +155,9 @@ async function main(): Promise<void> {
       const t0 = performance.now();
       await seed(had.reviews, reviews, had.posts, posts);
       const repair = await repairRollups(ctx, { marginMs: Number.NEGATIVE_INFINITY });
+      // The seed inserts posts straight into the collection (bypassing the write hooks), like data from before the
+      // posts working set: build it the way a first start does.
+      await backfillPostWorkingSet(NOW);
       console.log(
         `  ${label}: seeded in ${((performance.now() - t0 - repair.ms) / 1000).toFixed(1)} s, repair job ${(repair.ms / 1000).toFixed(1)} s`,
       );

@@ -11,6 +11,7 @@ import { DigestInbox } from './digest-inbox';
 import { DigestLog } from './digest-log';
 import { Goal } from './goal';
 import { Post } from './post';
+import { PostDesk, PostKey } from './post-working-set';
 import { Publication } from './publication';
 import { QuotaSpend } from './quota-spend';
 import { ReplyOrigin } from './reply-origin';
@@ -37,6 +38,8 @@ export {
   DigestLog,
   Goal,
   Post,
+  PostDesk,
+  PostKey,
   Publication,
   QuotaSpend,
   ReplyOrigin,
@@ -80,4 +83,6 @@ export const allModels = [
   RollupDoc,
   RollupMark,
   ReviewDesk,
+  PostDesk,
+  PostKey,
 ] as const;

@@ -1,4 +1,5 @@
 import { type InferSchemaType, model, Schema } from 'mongoose';
+import { addPostKeys, PostDesk, PostKey, syncPostCopies } from './post-working-set';
 
 export const POST_STATUSES = [
   'pending_approval',
@@ -133,6 +134,31 @@ const postSchema = new Schema(
 );
 postSchema.index({ status: 1, scheduledAt: 1 });
 postSchema.index({ submittedAt: 1 });
+
+// The working set (models/post-working-set.ts) follows every write made through mongoose. A write that bypasses it
+// (`Post.collection…`) must be followed by backfillPostWorkingSet (services/post-desk.ts).
+const idOf = (filter: Record<string, unknown>) => (filter._id === undefined ? undefined : filter._id);
+postSchema.post('save', async (doc) => {
+  await addPostKeys([doc]);
+  await syncPostCopies([doc._id]);
+});
+postSchema.post(['updateOne', 'deleteOne'], { document: false, query: true }, async function () {
+  const id = idOf(this.getFilter());
+  if (id !== undefined) await syncPostCopies([id]);
+  else await resyncAll();
+});
+postSchema.post('deleteMany', async function () {
+  const filter = this.getFilter();
+  if (Object.keys(filter).length === 0) await Promise.all([PostDesk.deleteMany({}), PostKey.deleteMany({})]);
+  else await resyncAll();
+});
+
+/** After a write by something other than `_id`: copy every post again (a scan; nothing in smx does this). */
+async function resyncAll(): Promise<void> {
+  const ids = (await Post.find({}, { _id: 1 }).lean()).map((d) => d._id);
+  await PostDesk.deleteMany({ _id: { $nin: ids } });
+  await syncPostCopies(ids);
+}
 
 export type PostDoc = InferSchemaType<typeof postSchema>;
 export const Post = model('Post', postSchema);

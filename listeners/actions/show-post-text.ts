@@ -7,6 +7,6 @@ import { buttonListener } from '../../src/slack/buttons';
 export const showPostText = (ctx: SmxContext) =>
   buttonListener(ctx, 'show_post_text', async ({ action, body, client }) => {
     const { shortId } = parseCardValue(action.value);
-    const post = await findPost(shortId);
+    const post = await findPost(shortId, ctx.now());
     await client.views.open({ trigger_id: body.trigger_id, view: fullTextModal(post.shortId, post.text) });
   });

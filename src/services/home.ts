@@ -1,6 +1,5 @@
 /** What the App Home shows one viewer: drafts they may approve, what goes out next, open negatives, goal progress. */
 import type { WebClient } from '@slack/web-api';
-import { Post } from '../../models/post';
 import { ReviewDesk } from '../../models/review-desk';
 import { enabledTargets } from '../adapters/targets';
 import type { SmxContext } from '../context';
@@ -9,6 +8,7 @@ import { isApprover } from './approvers';
 import { openDeliveryFailures } from './delivery-alerts';
 import { computeMetrics, type MetricsReport } from './metrics';
 import { buildPlan, type PlanWeek } from './plan';
+import { deskPosts } from './post-desk';
 import { OPEN_STATUSES } from './review-desk';
 
 export interface HomeDraft {
@@ -50,17 +50,21 @@ export async function loadHome(ctx: SmxContext, client: WebClient, viewer: strin
   if (!ctx.config.posts.allowSelfApproval) draftFilter.authorId = { $ne: viewer };
   const [drafts, next, month, deliveryFailures, plan] = await Promise.all([
     approver
-      ? Post.find(draftFilter)
-          .sort({ scheduledAt: 1 })
-          .limit(MAX_DRAFTS)
-          .select({ shortId: 1, text: 1, targets: 1, scheduledAt: 1, authorId: 1, revision: 1 })
-          .lean()
+      ? deskPosts<HomeDraft>(now, draftFilter, {
+          sort: { scheduledAt: 1 },
+          limit: MAX_DRAFTS,
+          select: { shortId: 1, text: 1, targets: 1, scheduledAt: 1, authorId: 1, revision: 1 },
+        })
       : Promise.resolve([]),
-    Post.find({ status: 'approved', scheduledAt: { $gte: now } })
-      .sort({ scheduledAt: 1 })
-      .limit(MAX_NEXT)
-      .select({ shortId: 1, text: 1, targets: 1, scheduledAt: 1 })
-      .lean(),
+    deskPosts<HomeData['next'][number]>(
+      now,
+      { status: 'approved', scheduledAt: { $gte: now } },
+      {
+        sort: { scheduledAt: 1 },
+        limit: MAX_NEXT,
+        select: { shortId: 1, text: 1, targets: 1, scheduledAt: 1 },
+      },
+    ),
     computeMetrics(ctx, 'this-month'),
     openDeliveryFailures(ctx),
     enabledTargets(ctx.config).length > 0 ? buildPlan(ctx, 1) : Promise.resolve(null),

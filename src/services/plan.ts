@@ -7,7 +7,6 @@
 import type { WebClient } from '@slack/web-api';
 import { DateTime } from 'luxon';
 import { CannedPost } from '../../models/canned-post';
-import { Post } from '../../models/post';
 import { enabledTargets, findTarget, targetLabel } from '../adapters/targets';
 import type { SmxContext } from '../context';
 import { SmxError } from '../errors';
@@ -15,6 +14,7 @@ import { localWeek } from '../slack/time';
 import { releaseClaim, tryClaim } from './claims';
 import { loadGoals } from './goals';
 import { checkPost } from './post-checks';
+import { deskPosts } from './post-desk';
 import type { PostView } from './post-view';
 import { createPost } from './posts';
 import { loadGuideline } from './tags';
@@ -86,12 +86,12 @@ export async function buildPlan(ctx: SmxContext, weeks: number): Promise<Plan> {
   const to = weekStart(now, tz, weeks);
   const [goals, posts] = await Promise.all([
     loadGoals(),
-    Post.find({
-      status: { $in: PLANNED },
-      scheduledAt: { $gte: from.toJSDate(), $lt: to.toJSDate() },
-    })
-      .select({ targets: 1, status: 1, scheduledAt: 1 })
-      .lean(),
+    // This week onward: every such post is on the posts desk (final ones stay FINAL_KEEP_MS > a week).
+    deskPosts<{ targets: string[]; status: string; scheduledAt: Date }>(
+      now,
+      { status: { $in: PLANNED }, scheduledAt: { $gte: from.toJSDate(), $lt: to.toJSDate() } },
+      { select: { targets: 1, status: 1, scheduledAt: 1 } },
+    ),
   ]);
   const out: PlanWeek[] = [];
   for (let i = 0; i < weeks; i++) {
@@ -182,13 +182,15 @@ export async function fillFromCanned(
   const [guideline, canned, inWeek] = await Promise.all([
     loadGuideline(),
     CannedPost.find({}).sort({ timesUsed: 1, lastUsedAt: 1, createdAt: 1 }).limit(200).lean(),
-    Post.find({
-      status: { $in: PLANNED },
-      targets: t.name,
-      scheduledAt: { $gte: start.toJSDate(), $lt: start.plus({ weeks: 1 }).toJSDate() },
-    })
-      .select({ scheduledAt: 1 })
-      .lean(),
+    deskPosts<{ scheduledAt: Date }>(
+      now,
+      {
+        status: { $in: PLANNED },
+        targets: t.name,
+        scheduledAt: { $gte: start.toJSDate(), $lt: start.plus({ weeks: 1 }).toJSDate() },
+      },
+      { select: { scheduledAt: 1 } },
+    ),
   ]);
   // Never-used first, then least recently used (sorted above; null lastUsedAt sorts first).
   const fit = canned.find((c) => {

@@ -83,7 +83,7 @@ async function findPostAsAuthorOrApprover(
   userId: string,
   what: string,
 ): Promise<PostView> {
-  const post = await findPost(shortId);
+  const post = await findPost(shortId, ctx.now());
   if (!(await authorOrApprover(ctx, client, post, userId))) {
     throw new SmxError('NOT_ALLOWED', POST_MESSAGES.notAuthorOrApprover(what));
   }
@@ -188,7 +188,7 @@ export async function approvePost(
   userId: string,
   opts: { publishNowIfLate?: boolean } = {},
 ): Promise<DecisionOutcome> {
-  const post = await findPost(shortId);
+  const post = await findPost(shortId, ctx.now());
   const denied =
     (await checkApprover(ctx, client, post, userId, true)) ??
     (await staleReason(ctx, post, revision, ['pending_approval']));
@@ -230,7 +230,7 @@ export async function rejectPost(
   userId: string,
   reason: string,
 ): Promise<DecisionOutcome> {
-  const post = await findPost(shortId);
+  const post = await findPost(shortId, ctx.now());
   const denied = await rejectDenial(ctx, client, post, revision, userId);
   if (denied) return { kind: 'denied', message: denied };
   return applyDecision(ctx, client, {
@@ -265,7 +265,7 @@ export async function canReject(
   revision: number,
   userId: string,
 ): Promise<string | undefined> {
-  return rejectDenial(ctx, client, await findPost(shortId), revision, userId);
+  return rejectDenial(ctx, client, await findPost(shortId, ctx.now()), revision, userId);
 }
 
 const EDITABLE = ['pending_approval', 'approved'] as const;
@@ -277,7 +277,7 @@ export async function canEdit(
   revision: number,
   userId: string,
 ): Promise<{ post: PostView; denied?: string }> {
-  const post = await findPost(shortId);
+  const post = await findPost(shortId, ctx.now());
   if (!(await authorOrApprover(ctx, client, post, userId))) {
     return { post, denied: POST_MESSAGES.notAuthorOrApprover('edit') };
   }
@@ -428,7 +428,7 @@ export async function publishNowPost(
   revision: number,
   userId: string,
 ): Promise<DecisionOutcome> {
-  const post = await findPost(shortId);
+  const post = await findPost(shortId, ctx.now());
   if (!(await authorOrApprover(ctx, client, post, userId))) {
     return { kind: 'denied', message: POST_MESSAGES.notAuthorOrApprover('publish') };
   }
@@ -457,7 +457,7 @@ export async function canOverridePhi(
   revision: number,
   userId: string,
 ): Promise<{ post: PostView; denied?: string }> {
-  const post = await findPost(shortId);
+  const post = await findPost(shortId, ctx.now());
   const denied =
     (await checkApprover(ctx, client, post, userId, false)) ??
     (await staleReason(ctx, post, revision, ['pending_approval']));

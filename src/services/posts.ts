@@ -16,6 +16,7 @@ import { formatLocal } from '../slack/time';
 import { audit } from './audit';
 import { isDuplicateKey } from './claims';
 import { linkPreviews } from './link-previews';
+import { deskPosts, findPostDoc } from './post-desk';
 import { postKind } from './post-kinds';
 import { POST_MESSAGES } from './post-messages';
 import { replyCardContext, runPhi } from './post-phi';
@@ -93,8 +94,9 @@ export async function cardOptions(ctx: SmxContext, post: PostView): Promise<Card
   return { timezone: ctx.config.timezone, labels: labels(), ...(await replyCardContext(ctx, post)) };
 }
 
-export async function findPost(shortId: string): Promise<PostView> {
-  const doc = await Post.findOne({ shortId: shortId.trim().toUpperCase() });
+/** The post with this short id, by `_id` lookups only (services/post-desk.ts); NOT_FOUND when there is none. */
+export async function findPost(shortId: string, now: Date = new Date()): Promise<PostView> {
+  const doc = await findPostDoc(shortId, now);
   if (!doc) throw new SmxError('NOT_FOUND', POST_MESSAGES.notFound(truncate(shortId, 20)));
   return toView(doc);
 }
@@ -258,9 +260,8 @@ export const QUEUE_STATUSES = [
   'needs_check',
 ] as const;
 
-export async function queue(limit = 40): Promise<PostView[]> {
-  const docs = await Post.find({ status: { $in: QUEUE_STATUSES } })
-    .sort({ scheduledAt: 1 })
-    .limit(limit);
+/** Posts not yet final, soonest first: from the posts desk (every such post is on it), not the archive. */
+export async function queue(now: Date, limit = 40): Promise<PostView[]> {
+  const docs = await deskPosts(now, { status: { $in: QUEUE_STATUSES } }, { sort: { scheduledAt: 1 }, limit });
   return docs.map(toView);
 }

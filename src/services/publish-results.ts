@@ -12,6 +12,7 @@ import { audit } from './audit';
 import { getClaim, releaseClaim, tryClaim } from './claims';
 import { announceInOrder, decide, lastDecision } from './decisions';
 import { describePostDecision, POST_KIND } from './post-decisions';
+import { findPostDoc } from './post-desk';
 import { handTarget } from './post-kinds';
 import { POST_MESSAGES } from './post-messages';
 import { type PostView, type TargetResult, toView } from './post-view';
@@ -57,7 +58,7 @@ interface Loaded {
 /** Builds a ResultAction: loads the post behind the button and answers any denial before `work` runs. */
 function resultAction(work: (l: Loaded) => Promise<ResultActionOutcome>): ResultAction {
   return async (ctx, client, shortId, target, userId) => {
-    const doc = await Post.findOne({ shortId });
+    const doc = await findPostDoc(shortId, ctx.now());
     if (!doc) throw new SmxError('NOT_FOUND', POST_MESSAGES.notFound(shortId));
     const post = toView(doc);
     if (post.authorId !== userId && !(await isApprover(ctx, client, userId))) {
@@ -159,7 +160,7 @@ export async function markReplied(
   shortId: string,
   userId: string,
 ): Promise<ResultActionOutcome> {
-  const doc = await Post.findOne({ shortId: shortId.trim().toUpperCase() });
+  const doc = await findPostDoc(shortId, ctx.now());
   if (!doc) throw new SmxError('NOT_FOUND', POST_MESSAGES.notFound(shortId));
   const post = toView(doc);
   const target = handTarget(post);

@@ -24,6 +24,7 @@ import { audit } from './audit';
 import { getClaim, isDuplicateKey, releaseClaim, tryClaim } from './claims';
 import { announceInOrder, decide } from './decisions';
 import { POST_KIND } from './post-decisions';
+import { deskPosts, trimPostDesk } from './post-desk';
 import { handTarget, postKind } from './post-kinds';
 import { type PostView, type TargetResult, toView } from './post-view';
 import { POST_MESSAGES, publishKey, refreshCard } from './posts';
@@ -428,15 +429,18 @@ export async function publishDue(
   opts: PublishOptions = {},
 ): Promise<PublishSummary> {
   const summary: PublishSummary = { published: 0, failed: 0, needsCheck: 0, skipped: 0 };
-  const due = await Post.find({
-    status: { $in: ['approved', 'publishing'] },
-    scheduledAt: { $lte: ctx.now() },
-  })
-    .sort({ scheduledAt: 1 })
-    .limit(opts.limit ?? 50);
-  for (const doc of due) {
+  // Every approved or publishing post is on the posts desk (post-desk.ts); each is re-read by `_id` before acting.
+  const due = await deskPosts<{ _id: unknown }>(
+    ctx.now(),
+    { status: { $in: ['approved', 'publishing'] }, scheduledAt: { $lte: ctx.now() } },
+    { sort: { scheduledAt: 1 }, limit: opts.limit ?? 50, select: { _id: 1 } },
+  );
+  await trimPostDesk(ctx.now());
+  for (const row of due) {
     // Shutting down: what is in flight finishes, nothing new starts (the next start picks it up).
     if (ctx.lifecycle?.stopping) break;
+    const doc = await Post.findById(row._id);
+    if (!doc || !['approved', 'publishing'].includes(doc.status) || doc.scheduledAt > ctx.now()) continue;
     const post = toView(doc);
     if (post.status === 'approved' && isStale(ctx, post)) {
       await noticeStale(ctx, client, post);

@@ -5,13 +5,13 @@
  * conflicting edit on YouTube from its own earlier success.
  */
 import type { WebClient } from '@slack/web-api';
-import { Post } from '../../models/post';
 import { retryPolicy } from '../adapters/http';
 import type { VideoFixDetails } from '../adapters/targets/youtube';
 import { videosById, youtubeToken } from '../adapters/youtube-api';
 import type { SmxContext } from '../context';
 import { SmxError } from '../errors';
 import { truncate } from '../slack/text';
+import { deskPosts } from './post-desk';
 import type { PostView } from './post-view';
 import { createPost } from './posts';
 import { loadGuideline } from './tags';
@@ -42,11 +42,12 @@ export async function draftVideoFix(
   if (!yt) throw new SmxError('NOT_CONFIGURED', VIDEO_MESSAGES.notConnected);
   if (!videoId || !/^[A-Za-z0-9_-]{1,64}$/.test(videoId))
     throw new SmxError('BAD_INPUT', VIDEO_FIX_MESSAGES.badButton);
-  const open = await Post.findOne({
-    kind: 'video_fix',
-    'details.videoId': videoId,
-    status: { $in: OPEN },
-  }).lean();
+  // Open posts are all on the posts desk.
+  const [open] = await deskPosts<{ shortId: string }>(
+    ctx.now(),
+    { kind: 'video_fix', 'details.videoId': videoId, status: { $in: OPEN } },
+    { limit: 1 },
+  );
   if (open) throw new SmxError('CONFLICT', VIDEO_FIX_MESSAGES.pending(open.shortId));
   const env = { retry: retryPolicy({ now: ctx.now }), now: ctx.now };
   const [video] = await readFrom('YouTube', async () =>

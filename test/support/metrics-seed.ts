@@ -1,6 +1,7 @@
 /** Seeds the shared collections directly (reviews, posts, publications) for metrics tests. */
 import { DateTime } from 'luxon';
 import { Post } from '../../models/post';
+import { backfillPostWorkingSet } from '../../src/services/post-desk';
 import { Publication } from '../../models/publication';
 import { Review } from '../../models/review';
 import { localDay, localWeek } from '../../src/slack/time';
@@ -102,5 +103,7 @@ export async function seedPosts(items: PostSeed[]): Promise<string[]> {
     updatedAt: p.submittedAt,
   }));
   const res = await Post.collection.insertMany(docs);
+  // Straight into the collection, like data from before the posts working set: build it as a first start does.
+  await backfillPostWorkingSet(new Date(0));
   return Object.values(res.insertedIds).map(String);
 }

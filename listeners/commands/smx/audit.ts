@@ -25,7 +25,7 @@ export const auditCommand: Subcommand = {
       });
       return;
     }
-    const post = await findPost(id);
+    const post = await findPost(id, ctx.now());
     const rows = await history('post', post.shortId);
     await respond({ response_type: 'ephemeral', ...auditMessage(post, rows, ctx.config.timezone) });
   },

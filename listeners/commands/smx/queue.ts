@@ -7,7 +7,7 @@ export const queue: Subcommand = {
   summary: 'List posts waiting for approval, scheduled, failed or needing a check, with ids and times.',
   example: '/smx queue',
   async run({ ctx, respond }) {
-    const posts = await listQueue();
+    const posts = await listQueue(ctx.now());
     await respond({ response_type: 'ephemeral', ...queueMessage(posts, ctx.config.timezone) });
   },
 };
