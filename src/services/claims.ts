@@ -44,5 +44,8 @@ export async function getClaim(key: string) {
 
 /** Records an outcome note on a claim the caller holds. */
 export async function noteClaim(key: string, owner: string, note: string): Promise<void> {
-  await Claim.updateOne({ _id: key, owner }, { $set: { note } });
+  // Read, then update by `_id` alone: a filter with the owner too reads the whole (ever-growing) claims collection on
+  // FerretDB, and its update would not be atomic there anyway.
+  const held = await Claim.findById(key).lean();
+  if (held?.owner === owner) await Claim.updateOne({ _id: key }, { $set: { note } });
 }

@@ -108,8 +108,32 @@ export const digestKey = (channel: string, day: string) => `digest:${channel}:${
 
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** When the previous digest to this channel went out: the newest earlier day's claim (served by `_id_`). */
-async function previousDigestAt(channel: string, key: string): Promise<Date | null> {
+/** How many earlier days `previousDigestAt` looks up by exact `_id` before it searches the claims. */
+const PREVIOUS_LOOKBACK_DAYS = 14;
+
+/**
+ * When the previous digest to this channel went out: the newest earlier day's claim. The last
+ * PREVIOUS_LOOKBACK_DAYS days are exact `_id` lookups (FerretDB reads the whole claims collection for anything
+ * else); only a channel without a digest in that time searches the claims.
+ */
+async function previousDigestAt(
+  channel: string,
+  key: string,
+  now: Date,
+  timezone: string,
+): Promise<Date | null> {
+  const today = DateTime.fromJSDate(now, { zone: timezone }).startOf('day');
+  const days = Array.from(
+    { length: PREVIOUS_LOOKBACK_DAYS },
+    (_, i) => today.minus({ days: i + 1 }).toISODate() as string,
+  );
+  const recent = await Promise.all(days.map((d) => Claim.findById(digestKey(channel, d)).lean()));
+  const found = recent.find((c) => c !== null);
+  if (found) return found.claimedAt ?? null;
+  return searchPreviousDigest(channel, key);
+}
+
+async function searchPreviousDigest(channel: string, key: string): Promise<Date | null> {
   const prev = await Claim.find({ _id: { $regex: `^${escapeRegex(`digest:${channel}:`)}`, $lt: key } })
     .sort({ _id: -1 })
     .limit(1)
@@ -195,7 +219,7 @@ export async function loadDigestData(
     config.digest.backfillDays,
     config.timezone,
   );
-  const previousAt = await previousDigestAt(target.channel, key);
+  const previousAt = await previousDigestAt(target.channel, key, now, config.timezone);
   let baseline: RatingSummary = { sum: 0, count: 0 };
   if (items.length > 0) {
     // The period starts with its oldest item; the comparison is the 7 days before that.

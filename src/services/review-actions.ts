@@ -85,13 +85,12 @@ async function readClaims(reviewId: string) {
     reviewActionKey(reviewId, 'handle'),
     reviewActionKey(reviewId, 'reply'),
   ];
-  const claims = (await Claim.find({ _id: { $in: keys } }).lean()) as ClaimLike[];
-  const byKey = new Map(claims.map((c) => [c._id, c]));
-  return {
-    assign: byKey.get(keys[0] as string),
-    handle: byKey.get(keys[1] as string),
-    reply: byKey.get(keys[2] as string),
-  };
+  // Three exact `_id` lookups, not one `$in`: the claims collection grows with every action ever taken, and FerretDB
+  // answers only a plain `_id` equality without reading all of it.
+  const [assign, handle, reply] = (await Promise.all(
+    keys.map((k) => Claim.findById(k).lean()),
+  )) as Array<ClaimLike | null>;
+  return { assign: assign ?? undefined, handle: handle ?? undefined, reply: reply ?? undefined };
 }
 
 const sameClaims = (a: Awaited<ReturnType<typeof readClaims>>, b: Awaited<ReturnType<typeof readClaims>>) =>

@@ -1,9 +1,9 @@
 /** Seeds the shared collections directly (reviews, posts, publications) for metrics tests. */
 import { DateTime } from 'luxon';
 import { Post } from '../../models/post';
-import { backfillPostWorkingSet } from '../../src/services/post-desk';
 import { Publication } from '../../models/publication';
 import { Review } from '../../models/review';
+import { backfillPostWorkingSet } from '../../src/services/post-desk';
 import { localDay, localWeek } from '../../src/slack/time';
 import { rebuildDerived } from './reviews';
 
