@@ -1,8 +1,14 @@
 import { type InferSchemaType, model, Schema } from 'mongoose';
 
-/** Append-only history of who did what to which record. Never updated, never deleted by the app. */
+/**
+ * Append-only history of who did what to which record. Never updated, never deleted by the app (the one-time id
+ * migration in services/audit.ts moves records from before it). `_id` = `a:<entity>:<entityId>:<n>`, n = 1, 2, 3 …
+ * per record, so a record's history is read by exact `_id` lookups (FerretDB reads the whole collection for any other
+ * query, and this one grows with every action ever taken); records from before have ObjectIds until migrated.
+ */
 const auditSchema = new Schema(
   {
+    _id: { type: Schema.Types.Mixed, required: true },
     entity: { type: String, required: true },
     entityId: { type: String, required: true },
     action: { type: String, required: true },
@@ -12,6 +18,8 @@ const auditSchema = new Schema(
     before: { type: Schema.Types.Mixed },
     after: { type: Schema.Types.Mixed },
     note: { type: String },
+    /** Set on a record the id migration moved: the `_id` it had. */
+    legacyId: { type: String },
   },
   { versionKey: false },
 );

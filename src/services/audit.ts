@@ -1,4 +1,6 @@
 import { Audit } from '../../models/audit';
+import { Claim } from '../../models/claim';
+import { isDuplicateKey, tryClaim } from './claims';
 
 export interface AuditEntry {
   entity: string;
@@ -11,11 +13,107 @@ export interface AuditEntry {
   note?: string;
 }
 
-/** Appends one history record. Callers await it: an action whose audit failed is reported as failed. */
-export async function audit(entry: AuditEntry): Promise<void> {
-  await Audit.create({ ...entry, at: entry.at ?? new Date() });
+const auditId = (entity: string, entityId: string, n: number) => `a:${entity}:${entityId}:${n}`;
+/** How many records `records` looks up at a time. */
+const PROBE = 8;
+
+type AuditRow = {
+  _id: unknown;
+  entity: string;
+  entityId: string;
+  action: string;
+  actor: string;
+  at: Date;
+  before?: unknown;
+  after?: unknown;
+  note?: string;
+  legacyId?: string;
+};
+
+/** Every record of one entity, by exact `_id` (n = 1, 2 … until the first gap), in `n` order. */
+async function records(entity: string, entityId: string): Promise<AuditRow[]> {
+  const out: AuditRow[] = [];
+  for (let from = 1; ; from += PROBE) {
+    const batch = await Promise.all(
+      Array.from({ length: PROBE }, (_, i) => Audit.findById(auditId(entity, entityId, from + i)).lean()),
+    );
+    for (const r of batch) {
+      if (!r) return out;
+      out.push(r as unknown as AuditRow);
+    }
+  }
 }
 
+/** Inserts `doc` as the entity's next record; a concurrent writer that took the same number makes this one retry. */
+async function append(entity: string, entityId: string, doc: Record<string, unknown>, taken?: number) {
+  let n = (taken ?? (await records(entity, entityId)).length) + 1;
+  for (;;) {
+    try {
+      await Audit.create({ ...doc, _id: auditId(entity, entityId, n) });
+      return;
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      n += 1;
+    }
+  }
+}
+
+/** Appends one history record. Callers await it: an action whose audit failed is reported as failed. */
+export async function audit(entry: AuditEntry): Promise<void> {
+  await append(entry.entity, entry.entityId, { ...entry, at: entry.at ?? new Date() });
+}
+
+export const AUDIT_IDS_MIGRATION = 'migration:audit-ids';
+let migrated = false;
+
+/**
+ * Once per database: records from before the numbered ids get one (after the entity's newer ones; history sorts by
+ * time) and leave their ObjectId. Idempotent — a record already moved (its `legacyId`) is only removed — so a run cut
+ * short is simply run again; done when the marker claim exists.
+ */
+export async function migrateAuditIds(now: Date = new Date()): Promise<number> {
+  if (migrated || (await Claim.findById(AUDIT_IDS_MIGRATION).lean())) {
+    migrated = true;
+    return 0;
+  }
+  const legacy = (await Audit.find({}).sort({ at: 1, _id: 1 }).lean()).filter(
+    (r) => !(typeof r._id === 'string' && r._id.startsWith('a:')),
+  ) as unknown as AuditRow[];
+  let moved = 0;
+  for (const r of legacy) {
+    const entity = String(r.entity);
+    const entityId = String(r.entityId);
+    const have = await records(entity, entityId);
+    const legacyId = String(r._id);
+    if (!have.some((h) => h.legacyId === legacyId)) {
+      const { _id, ...rest } = r;
+      await append(entity, entityId, { ...rest, legacyId }, have.length);
+      moved += 1;
+    }
+    await Audit.deleteOne({ _id: r._id });
+  }
+  await tryClaim(AUDIT_IDS_MIGRATION, 'audit-ids', now);
+  migrated = true;
+  return moved;
+}
+
+/** Forgets that the migration was seen done (tests that stage data from before it). */
+export function resetAuditMigrationCheck(): void {
+  migrated = false;
+}
+
+/** One entity's history, oldest first, by exact `_id` lookups. */
 export async function history(entity: string, entityId: string) {
-  return Audit.find({ entity, entityId }).sort({ at: 1, _id: 1 }).lean();
+  await migrateAuditIds();
+  return sortRows(await records(entity, entityId));
+}
+
+/** Several entities' histories merged, oldest first (e.g. a review and its replies). */
+export async function histories(keys: ReadonlyArray<{ entity: string; entityId: string }>) {
+  await migrateAuditIds();
+  return sortRows((await Promise.all(keys.map((k) => records(k.entity, k.entityId)))).flat());
+}
+
+function sortRows(rows: AuditRow[]) {
+  return rows.sort((a, b) => new Date(a.at).getTime() - new Date(b.at).getTime());
 }

@@ -7,8 +7,6 @@
 import { randomBytes } from 'node:crypto';
 import type { WebClient } from '@slack/web-api';
 import { isValidObjectId } from 'mongoose';
-import { Audit } from '../../models/audit';
-import { Post } from '../../models/post';
 import { ReplyOrigin } from '../../models/reply-origin';
 import { Review } from '../../models/review';
 import { replyTargetFor } from '../adapters/reply-targets';
@@ -16,6 +14,7 @@ import type { SmxContext } from '../context';
 import { SmxError } from '../errors';
 import { type DigestItem, REVIEW_ITEM_ID, replaceItemBlocks } from '../slack/blocks/digest';
 import { truncate } from '../slack/text';
+import { histories, history } from './audit';
 import type { PostView } from './post-view';
 import { createPost } from './posts';
 import { fillTemplate, listTemplates, type ReplyTemplateView } from './reply-templates';
@@ -210,16 +209,21 @@ async function redrawOrigin(ctx: SmxContext, client: WebClient, channel: string,
 /** `/smx audit <review id>`: the review's own history and that of every reply drafted for it, oldest first. */
 export async function reviewHistory(reviewId: string) {
   const review = await loadReplyReview(reviewId);
-  const replies = await Post.find({ 'reply.reviewId': review.id }).select({ shortId: 1 }).lean();
-  const rows = await Audit.find({
-    $or: [
-      { entity: 'review', entityId: review.id },
-      { entity: 'post', entityId: { $in: replies.map((r) => r.shortId) } },
-    ],
-  })
-    .sort({ at: 1, _id: 1 })
-    .lean();
-  return { review, rows, replies: replies.map((r) => r.shortId) };
+  // Its replies from its own history (every reply drafted is recorded on the review), not a scan of the posts.
+  const own = await history('review', review.id);
+  const replies = [
+    ...new Set(
+      own
+        .filter((r) => r.action === 'reply_drafted')
+        .map((r) => (r.after as { reply?: unknown } | undefined)?.reply)
+        .filter((s): s is string => typeof s === 'string'),
+    ),
+  ];
+  const rows = await histories([
+    { entity: 'review', entityId: review.id },
+    ...replies.map((shortId) => ({ entity: 'post', entityId: shortId })),
+  ]);
+  return { review, rows, replies };
 }
 
 export const reviewLabel = (r: ReplyReview) => truncate(r.text.replace(/\s+/g, ' '), 80);
