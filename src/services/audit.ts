@@ -44,12 +44,29 @@ async function records(entity: string, entityId: string): Promise<AuditRow[]> {
   }
 }
 
-/** Inserts `doc` as the entity's next record; a concurrent writer that took the same number makes this one retry. */
+/** The last number this process wrote or read per entity: the next append tries the one after it first. */
+const lastSeen = new Map<string, number>();
+const LAST_SEEN_MAX = 10_000;
+
+/**
+ * Inserts `doc` as the entity's next record: tries the number after the last one this process wrote there (1 for an
+ * entity it has not written), and the next on E11000 (another writer, or another process, took it) — one lookup and
+ * one insert in the usual case, not a read of the whole history first.
+ */
 async function append(entity: string, entityId: string, doc: Record<string, unknown>, taken?: number) {
-  let n = (taken ?? (await records(entity, entityId)).length) + 1;
+  const key = `${entity}:${entityId}`;
+  let last = taken ?? lastSeen.get(key) ?? 0;
+  // Numbers must stay gapless (history stops at the first gap): a remembered number whose record is gone (records
+  // removed under a running process, e.g. by a test) is not trusted.
+  if (taken === undefined && last > 0 && !(await Audit.findById(auditId(entity, entityId, last)).lean())) {
+    last = (await records(entity, entityId)).length;
+  }
+  let n = last + 1;
   for (;;) {
     try {
       await Audit.create({ ...doc, _id: auditId(entity, entityId, n) });
+      if (lastSeen.size >= LAST_SEEN_MAX) lastSeen.clear();
+      lastSeen.set(key, n);
       return;
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
