@@ -14,7 +14,7 @@ import { Claim } from '../models/claim';
 import { addToInbox, DigestInbox } from '../models/digest-inbox';
 import { DigestLog } from '../models/digest-log';
 import { Review } from '../models/review';
-import { Rollup } from '../models/rollup';
+import { monthId, RollupDelta, RollupDoc } from '../models/rollup';
 import { loadConfig } from '../src/config';
 import type { SmxContext } from '../src/context';
 import { CONNECT_OPTIONS, type Database, initModels } from '../src/db';
@@ -134,8 +134,11 @@ async function explainAll(target: ReturnType<typeof digestTargets>[number]) {
   await tryExplain('inbox: new items {facility} sort ingestedAt', 'facility_1_ingestedAt_1', () =>
     DigestInbox.find(scopeFilter(target)).sort({ ingestedAt: 1 }).explain('queryPlanner'),
   );
-  await tryExplain('roll-ups: 7 days of ratings {kind, day range}', 'none (a small collection)', () =>
-    Rollup.find({ kind: 'reviews', day: { $gte: '2026-11-16', $lte: '2026-11-22' } }).explain('queryPlanner'),
+  await tryExplain('roll-ups: the month document {_id: month:2026-11}', '_id_', () =>
+    RollupDoc.find({ _id: monthId('2026-11-16') }).explain('queryPlanner'),
+  );
+  await tryExplain('roll-ups: deltas not folded yet (small)', 'none (a small collection)', () =>
+    RollupDelta.find({}).explain('queryPlanner'),
   );
   await tryExplain('previous digest claim {_id: digest:C:<day>} × 14', '_id_', () =>
     Claim.find({ _id: `digest:${CHANNEL}:2026-11-23` }).explain('queryPlanner'),
@@ -308,8 +311,8 @@ async function main() {
         '',
         'Note: FerretDB v1 on SQLite filters most queries outside SQL (explain: filterPushdown=false): it reads and decodes',
         'every document of the collection it queries, except a plain {_id: x} lookup. The digest therefore reads and',
-        'deletes only in the small digest inbox (new items, done items), reads its 7-day rating window from the daily',
-        'roll-ups (a small collection: days × facilities × sources) and the previous digest by exact claim _ids, inserts',
+        'deletes only in the small digest inbox (new items, done items), reads its 7-day rating window from the roll-ups',
+        '(month documents by _id plus the small deltas collection) and the previous digest by exact claim _ids, inserts',
         'its log, and updates no review. None of its reads is of the review archive, so its database time follows the new',
         "items and the roll-ups' size, not the archive. On MongoDB the inbox and claim queries use the indexes named above.",
       ].join('\n'),
