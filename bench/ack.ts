@@ -1,46 +1,74 @@
 /**
- * bench:ack — how fast smx acknowledges a signed `/smx help`, against a bare Bolt app with one trivial command,
- * in the same process, same machine, same load. Prints requests/s, p50 and p99 for both and the ratios.
+ * bench:ack — how fast smx acknowledges a signed `/smx help`, against a bare Bolt app doing the same job, in the
+ * same process, same machine, same load, same Bolt version. Rounds alternate the two apps (and which goes first);
+ * each prints requests/s, p50 and p99 of both and the ratios, then the medians over the rounds.
  *
- *   npm run bench:ack                 # 3000 requests per app at concurrency 16
- *   BENCH_REQUESTS=10000 BENCH_CONCURRENCY=32 npm run bench:ack
+ * bare Bolt: Bolt's HTTPReceiver with its defaults (signature verification on), one `/smx` listener that acks and
+ * then respond()s with the same help message smx sends (rendered once); no guard, no database, no logging of its own.
+ * smx: the whole app as `npm start` builds it — the request guard, the seen-request claim in the embedded FerretDB,
+ * every listener registered, pino logging JSON at info (to a file here, synchronously like stdout).
+ * Both answer on a fake response_url in this process; the load generator is this process too.
+ *
+ *   npm run bench:ack                        # 5 rounds of 1000 requests per app, concurrency 16
+ *   BENCH_ROUNDS=3 BENCH_REQUESTS=2000 BENCH_CONCURRENCY=32 npm run bench:ack
+ *   BENCH_PROFILE=/tmp/smx.cpuprofile npm run bench:ack   # CPU profile of the smx rounds
  */
 import fs from 'node:fs';
 import type { Server } from 'node:http';
+import { Session } from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { App, HTTPReceiver } from '@slack/bolt';
 import pino from 'pino';
+import { renderHelp } from '../listeners/commands/smx/help';
 import { createSmxApp } from '../src/app';
 import { loadConfig } from '../src/config';
 import { connectUri, type Database } from '../src/db';
 import { ensureFerretdbBinary, startFerretdb } from '../src/db/ferretdb';
+import { createLogger } from '../src/logger';
 import { newOwnerId } from '../src/services/claims';
 import { waitFor } from '../test/fakes/http';
 import { FAKE_BOT_TOKEN, FakeSlack } from '../test/fakes/slack';
 import { slackSignature, TEST_SIGNING_SECRET } from '../test/support/signing';
 
-const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 3000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const WARMUP = 200;
+const boltVersion = (require('@slack/bolt/package.json') as { version: string }).version;
 
 interface Result {
   name: string;
   rps: number;
   p50: number;
   p99: number;
+  max: number;
   errors: number;
+  /** Where a slow ack's time went, in this process: GC pauses (sum) and the event loop's worst delay. */
+  gcMs: number;
+  loopP99Ms: number;
 }
+
+let gcMs = 0;
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) gcMs += e.duration;
+}).observe({ entryTypes: ['gc'] });
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
+let sent = 0;
+
 async function load(name: string, url: string, slack: FakeSlack, count: number): Promise<Result> {
   const latencies: number[] = [];
   let errors = 0;
   let next = 0;
+  const gcBefore = gcMs;
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
   const started = performance.now();
   const worker = async () => {
     while (next < count) {
@@ -68,17 +96,28 @@ async function load(name: string, url: string, slack: FakeSlack, count: number):
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   const seconds = (performance.now() - started) / 1000;
+  loop.disable();
   latencies.sort((a, b) => a - b);
-  return {
+  const result = {
     name,
     rps: count / seconds,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
+    max: latencies[latencies.length - 1] ?? Number.NaN,
     errors,
+    gcMs: gcMs - gcBefore,
+    loopP99Ms: loop.percentile(99) / 1e6,
   };
+  // Each round starts quiet: the answers still on their way to response_url (sent after the ack) arrive first.
+  sent += count;
+  await waitFor('answers', () => (slack.responses.length >= sent ? true : undefined), 60000);
+  return result;
 }
 
-async function bareBolt(slack: FakeSlack): Promise<{ url: string; stop: () => Promise<void> }> {
+async function bareBolt(
+  slack: FakeSlack,
+  answer: Record<string, unknown>,
+): Promise<{ url: string; stop: () => Promise<void> }> {
   const receiver = new HTTPReceiver({ signingSecret: TEST_SIGNING_SECRET, processBeforeResponse: false });
   const app = new App({
     token: FAKE_BOT_TOKEN,
@@ -87,7 +126,7 @@ async function bareBolt(slack: FakeSlack): Promise<{ url: string; stop: () => Pr
   });
   app.command('/smx', async ({ ack, respond }) => {
     await ack();
-    await respond({ response_type: 'ephemeral', text: 'help' });
+    await respond({ response_type: 'ephemeral', ...answer });
   });
   const server = (await receiver.start(0)) as Server;
   return {
@@ -114,6 +153,36 @@ async function database(): Promise<{ db: Database; stop: () => Promise<void> }> 
   };
 }
 
+/** BENCH_PROFILE=file.cpuprofile: a CPU profile of the smx rounds only (open it in Chrome DevTools). */
+async function startProfile(): Promise<{ stop: () => Promise<void> }> {
+  const file = process.env.BENCH_PROFILE;
+  if (!file) return { stop: async () => {} };
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 200 });
+  await session.post('Profiler.start');
+  return {
+    stop: async () => {
+      const { profile } = await session.post('Profiler.stop');
+      fs.writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+      console.log(`CPU profile of the smx rounds: ${file}`);
+    },
+  };
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+};
+const load1 = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+
 async function main(): Promise<void> {
   const slack = await new FakeSlack().start();
   const { db, stop: stopDb } = await database();
@@ -124,10 +193,12 @@ async function main(): Promise<void> {
     PORT: '0',
   });
   if (!cfg.ok) throw new Error(cfg.problems.join('; '));
+  const logFile = path.join(os.tmpdir(), `smx-bench-ack-${process.pid}.log`);
+  const logDest = pino.destination({ dest: logFile, sync: true });
   const smx = createSmxApp(
     {
       config: cfg.config,
-      logger: pino({ level: 'silent' }),
+      logger: createLogger(cfg.config, logDest),
       db,
       now: () => new Date(),
       instanceId: newOwnerId(),
@@ -135,43 +206,49 @@ async function main(): Promise<void> {
     { slackRetries: 0 },
   );
   const { port } = await smx.start();
-  const bare = await bareBolt(slack);
+  const smxUrl = `http://127.0.0.1:${port}`;
+  const bare = await bareBolt(slack, { ...renderHelp(cfg.config) });
+  console.log(
+    `bench:ack — ${ROUNDS} rounds × ${REQUESTS} signed /smx help per app, concurrency ${CONCURRENCY}, ${os.cpus().length} cores, Bolt ${boltVersion}, load average ${load1()}`,
+  );
 
   // Warm both up, then alternate so neither gets a warmer machine.
-  await load('warmup', `http://127.0.0.1:${port}`, slack, WARMUP);
+  await load('warmup', smxUrl, slack, WARMUP);
   await load('warmup', bare.url, slack, WARMUP);
-  const base1 = await load('bare Bolt', bare.url, slack, REQUESTS / 2);
-  const smx1 = await load('smx', `http://127.0.0.1:${port}`, slack, REQUESTS / 2);
-  const smx2 = await load('smx', `http://127.0.0.1:${port}`, slack, REQUESTS / 2);
-  const base2 = await load('bare Bolt', bare.url, slack, REQUESTS / 2);
-  const merge = (a: Result, b: Result): Result => ({
-    name: a.name,
-    rps: (a.rps + b.rps) / 2,
-    p50: (a.p50 + b.p50) / 2,
-    p99: Math.max(a.p99, b.p99),
-    errors: a.errors + b.errors,
-  });
-  const base = merge(base1, base2);
-  const mine = merge(smx1, smx2);
+  const profile = await startProfile();
+  const rounds: Array<{ base: Result; mine: Result }> = [];
+  const header = `${'round'.padEnd(6)} ${'app'.padEnd(10)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'max ms'.padStart(8)} ${'non-200'.padStart(7)} ${'GC ms'.padStart(7)} ${'loop p99'.padStart(8)}`;
+  console.log(header);
+  const row = (round: string, r: Result) =>
+    `${round.padEnd(6)} ${r.name.padEnd(10)} ${r.rps.toFixed(0).padStart(8)} ${r.p50.toFixed(2).padStart(8)} ${r.p99.toFixed(2).padStart(8)} ${r.max.toFixed(0).padStart(8)} ${String(r.errors).padStart(7)} ${r.gcMs.toFixed(0).padStart(7)} ${r.loopP99Ms.toFixed(1).padStart(8)}`;
+  const ratios = (base: Result, mine: Result) =>
+    `smx/bare: throughput ${(mine.rps / base.rps).toFixed(2)}x, p50 ${(mine.p50 / base.p50).toFixed(2)}x, p99 ${(mine.p99 / base.p99).toFixed(2)}x`;
+  for (let i = 0; i < ROUNDS; i++) {
+    const bareFirst = i % 2 === 0;
+    const first = bareFirst
+      ? await load('bare Bolt', bare.url, slack, REQUESTS)
+      : await load('smx', smxUrl, slack, REQUESTS);
+    const second = bareFirst
+      ? await load('smx', smxUrl, slack, REQUESTS)
+      : await load('bare Bolt', bare.url, slack, REQUESTS);
+    const base = bareFirst ? first : second;
+    const mine = bareFirst ? second : first;
+    rounds.push({ base, mine });
+    console.log(row(String(i + 1), base));
+    console.log(row('', mine));
+    console.log(`${''.padEnd(6)} ${ratios(base, mine)}   (load ${load1()})`);
+  }
+  await profile.stop();
+  const med = (pick: (r: { base: Result; mine: Result }) => number) => median(rounds.map(pick)).toFixed(2);
+  console.log(
+    `median of ${ROUNDS} rounds, smx/bare: throughput ${med((r) => r.mine.rps / r.base.rps)}x, p50 ${med((r) => r.mine.p50 / r.base.p50)}x, p99 ${med((r) => r.mine.p99 / r.base.p99)}x (goal p99 ≤ 1.2x); bare Bolt p99 median ${med((r) => r.base.p99)} ms, smx ${med((r) => r.mine.p99)} ms`,
+  );
 
-  const row = (r: Result) =>
-    `${r.name.padEnd(10)} ${r.rps.toFixed(0).padStart(8)} ${r.p50.toFixed(2).padStart(8)} ${r.p99.toFixed(2).padStart(8)} ${String(r.errors).padStart(7)}`;
-  console.log(
-    `\nbench:ack — ${REQUESTS} signed /smx help per app, concurrency ${CONCURRENCY}, ${os.cpus().length} cores`,
-  );
-  console.log(
-    `${'app'.padEnd(10)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'non-200'.padStart(7)}`,
-  );
-  console.log(row(base));
-  console.log(row(mine));
-  console.log(
-    `ratio smx/bare: throughput ${(mine.rps / base.rps).toFixed(2)}x, p50 ${(mine.p50 / base.p50).toFixed(2)}x, p99 ${(mine.p99 / base.p99).toFixed(2)}x`,
-  );
-
-  // Let every answer reach the fake response_url before closing it (they are sent after the ack).
-  const sent = 2 * WARMUP + 2 * REQUESTS;
-  await waitFor('all answers', () => (slack.responses.length >= sent ? true : undefined), 60000);
   console.log(`answered on response_url: ${slack.responses.length}/${sent}`);
+  logDest.flushSync();
+  const logLines = fs.readFileSync(logFile, 'utf8').split('\n').filter(Boolean).length;
+  console.log(`smx wrote ${logLines} log lines at info; load average ${load1()}`);
+  fs.rmSync(logFile, { force: true });
 
   await smx.stop();
   await bare.stop();

@@ -33,3 +33,45 @@ export async function insertNew(
   }
   return inserted;
 }
+
+/**
+ * insertNew for callers that each have one document, arriving at once (e.g. one per Slack request): the first goes
+ * at once; those that arrive while a bulk insert is under way wait for it and then go together in the next one. A
+ * burst of N costs about two round trips instead of N, and a lone document waits for nobody. Each caller learns
+ * whether its own document was new; an error other than E11000 fails every caller of that bulk insert.
+ */
+export function coalescedInsertNew(
+  collection: Collection,
+): (doc: Record<string, unknown>) => Promise<boolean> {
+  type Waiting = {
+    doc: Record<string, unknown>;
+    resolve: (fresh: boolean) => void;
+    reject: (e: unknown) => void;
+  };
+  let queue: Waiting[] = [];
+  let busy = false;
+  const drain = async () => {
+    busy = true;
+    while (queue.length > 0) {
+      const batch = queue;
+      queue = [];
+      try {
+        const fresh = await insertNew(
+          collection,
+          batch.map((w) => w.doc),
+        );
+        batch.forEach((w, i) => {
+          w.resolve(fresh[i] === true);
+        });
+      } catch (err) {
+        for (const w of batch) w.reject(err);
+      }
+    }
+    busy = false;
+  };
+  return (doc) =>
+    new Promise<boolean>((resolve, reject) => {
+      queue.push({ doc, resolve, reject });
+      if (!busy) void drain();
+    });
+}

@@ -11,9 +11,15 @@ import type { SmxContext } from './context';
 import { logFailure, StartupError } from './errors';
 import { customRoutes } from './http';
 import { listenOn, routesServer } from './http/server';
-import { guardSlackRequest, SLACK_EVENTS_PATH } from './http/slack-guard';
+import {
+  type GuardedRequest,
+  guardSlackRequest,
+  isSlackEventsRequest,
+  SLACK_EVENTS_PATH,
+} from './http/slack-guard';
 import { FATAL_AUTH_ERRORS, HealthMonitor } from './services/health';
 import { boltLogger } from './slack/bolt-logger';
+import { actOnce, DELIVERY_CLAIM, logRepeat, repeatedDelivery } from './slack/delivery-once';
 import { boundedFetch, RESPOND_TIMEOUT_MS } from './slack/respond';
 
 export interface SmxAppOptions {
@@ -103,6 +109,14 @@ export function createSmxApp(ctx: SmxContext, options: SmxAppOptions = {}): SmxA
       endpoints: SLACK_EVENTS_PATH,
       customRoutes: routes,
       processBeforeResponse: options.processBeforeResponse ?? false,
+      // Every request Bolt treats as an event has passed the guard (httpServer), which verified its signature and
+      // timestamp (stricter than Bolt: future timestamps too); verifying it again would only cost time per request.
+      signatureVerification: false,
+      // The guard's claim of the delivery, still under way, goes with the event (delivery-once.ts).
+      customPropertiesExtractor: (req) => {
+        const claim = (req as GuardedRequest)[DELIVERY_CLAIM];
+        return claim ? { [DELIVERY_CLAIM]: claim } : {};
+      },
       logger,
       // A listener that throws before answering is smx's fault, logged by app.error; the sender gets a 4xx, never
       // a 5xx that Slack would retry into the same failure.
@@ -125,9 +139,12 @@ export function createSmxApp(ctx: SmxContext, options: SmxAppOptions = {}): SmxA
   });
 
   registerListeners(app, ctx);
+  actOnce(app, ctx.logger);
   let server: Server | undefined;
 
   app.error(async (error) => {
+    const repeat = repeatedDelivery(error);
+    if (repeat) return logRepeat(ctx.logger, repeat.retryNum);
     // The backstop: listeners answer users themselves; this only catches what slipped through.
     logFailure(ctx.logger, error, 'unhandled error in a Slack listener');
   });
@@ -218,8 +235,7 @@ function httpServer(ctx: SmxContext, receiver: HTTPReceiver): Server {
     }
   };
   return createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
-    if (req.method !== 'POST' || path !== SLACK_EVENTS_PATH) {
+    if (!isSlackEventsRequest(req)) {
       pass(req, res);
       return;
     }

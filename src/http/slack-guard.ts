@@ -4,15 +4,17 @@
  * user, accepts timestamps in the future and acts on every repeated delivery. Here, in order:
  * 413 past the size limit · 401 for a missing or wrong signature, or a timestamp more than 5 minutes off (either way)
  * · 400 for a body that is not UTF-8, not parseable, nested too deep, or missing what its type needs (user, actions,
- * view state) · 200 with nothing done for a repeated delivery of the same signed request (or event id), claimed by
- * an insert (seen-request model). Anything else goes on to Bolt unchanged.
+ * view state). Anything else goes on to Bolt unchanged, with the claim of its delivery (the same signed request, or
+ * event id, seen before?) under way as an insert (seen-request model): a repeat is acked and nothing is done
+ * (delivery-once.ts).
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
+import { coalescedInsertNew } from '../../models/insert-new';
 import { SeenRequest } from '../../models/seen-request';
 import type { SmxContext } from '../context';
-import { isDuplicateKey } from '../services/claims';
+import { DELIVERY_CLAIM } from '../slack/delivery-once';
 import { decodeUtf8, nestsDeeperThan } from './body';
 import { readBody } from './respond';
 
@@ -131,29 +133,67 @@ export function checkSlackBody(
   return { ok: false, reason: 'content-type must be application/x-www-form-urlencoded or application/json' };
 }
 
-/** True when this is the first time `key` is seen (the insert won). */
-async function firstTime(key: string, now: Date): Promise<boolean> {
+/**
+ * True when this is the first time `key` is seen (the insert won). Every Slack request claims a key, so concurrent
+ * claims share one unordered bulk insert (the driver's, not mongoose's create: no casting needed).
+ */
+const insertSeen = coalescedInsertNew(SeenRequest.collection);
+const firstTime = (key: string, now: Date): Promise<boolean> => insertSeen({ _id: key, seenAt: now });
+
+/**
+ * Claims one delivery: true when it is the first (or when there is no database to ask: its listener then answers
+ * about the outage), false for a repeat. Never rejects. Both keys are inserted at once, one round trip.
+ */
+export async function claimDelivery(
+  ctx: SmxContext,
+  keys: readonly string[],
+  now: Date = new Date(),
+): Promise<boolean> {
   try {
-    await SeenRequest.create({ _id: key, seenAt: now });
-    return true;
+    const fresh = await Promise.all(keys.map((k) => firstTime(k, now)));
+    return fresh.every(Boolean);
   } catch (err) {
-    if (isDuplicateKey(err)) return false;
-    throw err;
+    ctx.logger.warn({ err }, 'could not record the request; it is not de-duplicated');
+    return true;
+  }
+}
+
+/** What identifies a delivery: its signature (a replay), and its event id (Slack's retry carries a new signature). */
+export function deliveryKeys(signature: string, eventId?: string): string[] {
+  const sig = `sig:${createHash('sha256').update(signature).digest('hex')}`;
+  return eventId ? [sig, `event:${eventId}`] : [sig];
+}
+
+/** A request the guard let through: its raw body for Bolt, and the pending claim of its delivery. */
+export type GuardedRequest = IncomingMessage & { rawBody?: Buffer; [DELIVERY_CLAIM]?: Promise<boolean> };
+
+/**
+ * True for the requests Bolt's HTTPReceiver treats as Slack events — matched exactly as Bolt matches them (the URL's
+ * pathname, so `/slack/./events` and `/slack/events?x` count too): every one of them passes the guard, which is
+ * what lets Bolt skip verifying the signature a second time.
+ */
+export function isSlackEventsRequest(req: IncomingMessage): boolean {
+  if (req.method?.toUpperCase() !== 'POST') return false;
+  try {
+    return new URL(req.url ?? '/', 'http://localhost').pathname === SLACK_EVENTS_PATH;
+  } catch {
+    // Bolt's own parse of this URL fails the same way; the caller's fallback answers.
+    return false;
   }
 }
 
 /**
  * Reads and judges one request to /slack/events. On pass, the raw body is left on `req.rawBody` for Bolt (which
- * takes an already-buffered request as is). On refusal the answer has been sent.
+ * takes an already-buffered request as is), and the claim of the delivery is started but not awaited: the ack does
+ * not wait for the database; the listeners' work does (delivery-once.ts). On refusal the answer has been sent.
  */
 export async function guardSlackRequest(
   ctx: SmxContext,
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<boolean> {
-  const log = ctx.logger.child({ route: `POST ${SLACK_EVENTS_PATH}` });
   const answer = (status: number, reason: string) => {
-    log.warn({ status, reason }, 'slack request refused');
+    ctx.logger.warn({ route: `POST ${SLACK_EVENTS_PATH}`, status, reason }, 'slack request refused');
     if (!res.headersSent) {
       res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
       res.end(reason);
@@ -173,22 +213,9 @@ export async function guardSlackRequest(
   const checked = checkSlackBody(text, header(req, 'content-type'));
   if (!checked.ok) return answer(400, checked.reason);
 
-  const now = new Date();
-  try {
-    const sigKey = `sig:${createHash('sha256').update(verified.signature).digest('hex')}`;
-    const fresh =
-      (await firstTime(sigKey, now)) &&
-      (!checked.eventId || (await firstTime(`event:${checked.eventId}`, now)));
-    if (!fresh) {
-      log.info({ retryNum: header(req, 'x-slack-retry-num') }, 'repeated delivery ignored');
-      res.writeHead(200).end();
-      return false;
-    }
-  } catch (err) {
-    // No database to de-duplicate against: let the request through; its listener answers about the outage.
-    log.warn({ err }, 'could not record the request; it is not de-duplicated');
-  }
-  (req as IncomingMessage & { rawBody?: Buffer }).rawBody = raw;
+  const guarded = req as GuardedRequest;
+  guarded[DELIVERY_CLAIM] = claimDelivery(ctx, deliveryKeys(verified.signature, checked.eventId));
+  guarded.rawBody = raw;
   return true;
 }
 

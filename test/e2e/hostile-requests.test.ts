@@ -4,6 +4,7 @@
  * change anything, a repeated delivery acts once, and the app is still serving afterwards.
  */
 import { createHmac } from 'node:crypto';
+import { request } from 'node:http';
 import { Audit } from '../../models/audit';
 import { CannedPost } from '../../models/canned-post';
 import { Post } from '../../models/post';
@@ -13,7 +14,14 @@ import { TagGuideline } from '../../models/tag-guideline';
 import { Visit } from '../../models/visit';
 import { signWebhook } from '../../src/http/signed-webhook';
 import { expireSeenRequests } from '../../src/http/slack-guard';
-import { POST_ACTION_IDS, POST_CALLBACK_IDS, REVIEW_ACTION_IDS } from '../../src/slack/ids';
+import {
+  POST_ACTION_IDS,
+  POST_CALLBACK_IDS,
+  REPLY_BLOCK_IDS,
+  REPLY_CALLBACK_IDS,
+  REPLY_INPUT_IDS,
+  REVIEW_ACTION_IDS,
+} from '../../src/slack/ids';
 import { FakeSlack } from '../fakes/slack';
 import { FakeX } from '../fakes/x';
 import { FORM, startTestApp, type TestApp } from '../support/app';
@@ -339,6 +347,88 @@ describe('hostile requests: 0 crashes, 0 5xx, no state change, repeated deliveri
     });
     await new Promise((r) => setTimeout(r, 500));
     expect(published() - first).toBe(1);
+  });
+
+  /** Sends one request as given, path unnormalised (fetch would resolve `/./` itself). */
+  const raw = (path: string, body: string, headers: Record<string, string>) =>
+    new Promise<number>((resolve, reject) => {
+      const url = new URL(t.url);
+      const req = request(
+        {
+          host: url.hostname,
+          port: url.port,
+          path,
+          method: 'POST',
+          headers: { 'content-type': FORM, ...headers },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+
+  test('every path Bolt takes for /slack/events passes the guard: unsigned, they are refused and change nothing', async () => {
+    // Bolt matches the URL's pathname, so these all reach its event handler, which no longer checks signatures itself.
+    const paths = [
+      '/slack/./events',
+      '/slack/x/../events',
+      '/slack/%2e/events',
+      '/slack/events?x=1',
+      '/slack/events#f',
+    ];
+    const before = await counts();
+    const body = command({ text: 'schedule to:x tomorrow 9am | Unsigned #CityHospital' });
+    const statuses = await Promise.all(paths.map((p) => raw(p, body, {})));
+    expect(statuses).toEqual(paths.map(() => 401));
+    // Signed, the same path variant is served: it is the same endpoint.
+    const ok = command({});
+    expect(await raw('/slack/./events', ok, signed(ok))).toBe(200);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await counts()).toEqual(before);
+  });
+
+  test('a button click delivered 3× is answered once; a modal submitted 3× acts once', async () => {
+    // A click on a card that names no post: the clicker is told so, privately — once.
+    const click = payloadBody(action(POST_ACTION_IDS.approve, 'PNONE:1'));
+    const ephemerals = () => slack.callsOf('chat.postEphemeral').length;
+    const before = ephemerals();
+    const clickHeaders = { 'content-type': FORM, ...signed(click) };
+    const statuses = await Promise.all(
+      [0, 1, 2].map(() =>
+        fetch(`${t.url}/slack/events`, { method: 'POST', body: click, headers: clickHeaders }).then(
+          (r) => r.status,
+        ),
+      ),
+    );
+    expect(statuses).toEqual([200, 200, 200]);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(ephemerals() - before).toBe(1);
+
+    // A submission is checked and acted on before its ack, so its claim is awaited first: one DM, three 200s.
+    const submit = payloadBody(
+      submission(REPLY_CALLBACK_IDS.override, 'not-a-post', {
+        [REPLY_BLOCK_IDS.reason]: {
+          [REPLY_INPUT_IDS.reason]: { type: 'plain_text_input', value: 'The patient asked us to post it.' },
+        },
+      }),
+    );
+    const dms = () =>
+      slack.callsOf('chat.postMessage').filter((c) => String(c.args.channel).startsWith('D')).length;
+    const dmsBefore = dms();
+    const submitHeaders = { 'content-type': FORM, ...signed(submit) };
+    const answers = await Promise.all(
+      [0, 1, 2].map(() =>
+        fetch(`${t.url}/slack/events`, { method: 'POST', body: submit, headers: submitHeaders }).then(
+          (r) => r.status,
+        ),
+      ),
+    );
+    expect(answers).toEqual([200, 200, 200]);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(dms() - dmsBefore).toBe(1);
   });
 
   test('seen requests are forgotten by the expire job after the replay window', async () => {

@@ -1,6 +1,6 @@
 import type { Config } from '../../../src/config';
 import { ROLES_SUMMARY } from '../../../src/services/approvers';
-import { helpMessage } from '../../../src/slack/blocks/help';
+import { helpMessage, type SlackMessage } from '../../../src/slack/blocks/help';
 import type { Subcommand } from './types';
 
 /** Filled in by index.ts so help can list every subcommand without importing the list (no import cycle). */
@@ -14,7 +14,20 @@ export function exampleOf(s: Subcommand, config: Config): string {
   return typeof s.example === 'function' ? s.example(config) : s.example;
 }
 
-export function renderHelp(config: Config, intro?: string) {
+/** The list depends only on the config, fixed for the process: rendered once, not per request (bench:ack). */
+const rendered = new WeakMap<Config, SlackMessage>();
+
+export function renderHelp(config: Config, intro?: string): SlackMessage {
+  if (intro) return build(config, intro);
+  let message = rendered.get(config);
+  if (!message) {
+    message = build(config);
+    rendered.set(config, message);
+  }
+  return message;
+}
+
+function build(config: Config, intro?: string): SlackMessage {
   return helpMessage(
     entries().map((s) => ({ name: s.name, summary: s.summary, example: exampleOf(s, config) })),
     intro,
