@@ -14,7 +14,7 @@ import { parse as parseQuery } from 'node:querystring';
 import { coalescedInsertNew } from '../../models/insert-new';
 import { SeenRequest } from '../../models/seen-request';
 import type { SmxContext } from '../context';
-import { DELIVERY_CLAIM } from '../slack/delivery-once';
+import { DELIVERY_CLAIM, logRepeat } from '../slack/delivery-once';
 import { decodeUtf8, nestsDeeperThan } from './body';
 import { readBody } from './respond';
 
@@ -87,11 +87,18 @@ function checkCommand(q: Obj): string | undefined {
   return undefined;
 }
 
+/**
+ * Interactions whose smx listeners ack before doing anything (src/slack/buttons.ts); slash commands and events do
+ * too. Their claim is not awaited before the ack (delivery-once.ts). View submissions check and write before their
+ * ack carries the result, so theirs is awaited before Bolt sees them, as before, outside Bolt's 3-second window.
+ */
+const ACKS_FIRST = new Set(['block_actions', 'shortcut', 'message_action']);
+
 /** Parses and checks a verified body; returns the event id to de-duplicate on, if any. */
 export function checkSlackBody(
   text: string,
   contentType: string | undefined,
-): { ok: true; eventId?: string } | { ok: false; reason: string } {
+): { ok: true; eventId?: string; acksFirst?: boolean } | { ok: false; reason: string } {
   if (contentType === 'application/x-www-form-urlencoded') {
     const q = parseQuery(text) as Obj;
     if (q.ssl_check === '1') return { ok: true };
@@ -106,12 +113,12 @@ export function checkSlackBody(
       if (!isObj(p)) return { ok: false, reason: 'payload must be a JSON object' };
       if (nestsDeeperThan(p)) return { ok: false, reason: 'payload nests too deep' };
       const bad = checkInteraction(p);
-      return bad ? { ok: false, reason: bad } : { ok: true };
+      return bad ? { ok: false, reason: bad } : { ok: true, acksFirst: ACKS_FIRST.has(String(p.type)) };
     }
     for (const v of Object.values(q))
       if (Array.isArray(v)) return { ok: false, reason: 'a field is repeated' };
     const bad = checkCommand(q);
-    return bad ? { ok: false, reason: bad } : { ok: true };
+    return bad ? { ok: false, reason: bad } : { ok: true, acksFirst: true };
   }
   if (contentType?.split(';')[0]?.trim() === 'application/json') {
     let b: unknown;
@@ -126,7 +133,10 @@ export function checkSlackBody(
     if (b.type === 'event_callback') {
       if (!isObj(b.event) || !isStr(b.event.type))
         return { ok: false, reason: 'event_callback without event' };
-      return isStr(b.event_id) ? { ok: true, eventId: b.event_id } : { ok: true };
+      // Bolt acks events itself before any listener runs.
+      return isStr(b.event_id)
+        ? { ok: true, eventId: b.event_id, acksFirst: true }
+        : { ok: true, acksFirst: true };
     }
     return { ok: true };
   }
@@ -184,8 +194,9 @@ export function isSlackEventsRequest(req: IncomingMessage): boolean {
 
 /**
  * Reads and judges one request to /slack/events. On pass, the raw body is left on `req.rawBody` for Bolt (which
- * takes an already-buffered request as is), and the claim of the delivery is started but not awaited: the ack does
- * not wait for the database; the listeners' work does (delivery-once.ts). On refusal the answer has been sent.
+ * takes an already-buffered request as is). The claim of the delivery is started; for kinds that ack first it is not
+ * awaited here: the ack does not wait for the database, the listeners' work does (delivery-once.ts). Other kinds wait
+ * for it, and a repeat is answered 200 here. On refusal (or a repeat) the answer has been sent.
  */
 export async function guardSlackRequest(
   ctx: SmxContext,
@@ -214,7 +225,13 @@ export async function guardSlackRequest(
   if (!checked.ok) return answer(400, checked.reason);
 
   const guarded = req as GuardedRequest;
-  guarded[DELIVERY_CLAIM] = claimDelivery(ctx, deliveryKeys(verified.signature, checked.eventId));
+  const claim = claimDelivery(ctx, deliveryKeys(verified.signature, checked.eventId));
+  if (checked.acksFirst) guarded[DELIVERY_CLAIM] = claim;
+  else if (!(await claim)) {
+    logRepeat(ctx.logger, header(req, 'x-slack-retry-num'));
+    res.writeHead(200).end();
+    return false;
+  }
   guarded.rawBody = raw;
   return true;
 }

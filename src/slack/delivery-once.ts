@@ -7,7 +7,7 @@
  *    RepeatedDelivery, so nothing after the ack runs. Listeners of these kinds therefore ack first, outside any
  *    try (src/slack/buttons.ts, listeners/commands/smx.ts) — as Slack asks of them anyway (3 seconds).
  *  - everything else (view submissions, whose listeners check and write before their ack carries the result;
- *    options requests) waits for the claim before any listener runs, and a repeat is acked empty.
+ *    options requests) carries no claim here: the guard awaited it before Bolt saw the request (slack-guard.ts).
  * Bolt's App.processEvent is the one door both receivers use, so this wraps it.
  */
 import type { App, ReceiverEvent } from '@slack/bolt';
@@ -33,14 +33,6 @@ export function repeatedDelivery(err: unknown): RepeatedDelivery | undefined {
   return original instanceof RepeatedDelivery ? original : undefined;
 }
 
-type Body = Record<string, unknown>;
-
-/** Kinds whose smx listeners (or Bolt, for events) ack before doing anything. */
-function acksFirst(body: Body): boolean {
-  if (typeof body.command === 'string') return true;
-  return ['block_actions', 'shortcut', 'message_action', 'event_callback'].includes(String(body.type));
-}
-
 function claimOf(event: ReceiverEvent): Promise<boolean> | undefined {
   const claim = event.customProperties?.[DELIVERY_CLAIM];
   return claim instanceof Promise ? (claim as Promise<boolean>) : undefined;
@@ -52,12 +44,6 @@ export function actOnce(app: App, logger: Logger): void {
   app.processEvent = async (event: ReceiverEvent): Promise<void> => {
     const claim = claimOf(event);
     if (!claim) return processEvent(event);
-    if (!acksFirst(event.body as Body)) {
-      if (await claim) return processEvent(event);
-      logRepeat(logger, event.retryNum);
-      await event.ack();
-      return;
-    }
     const ack: ReceiverEvent['ack'] = async (response) => {
       await event.ack(response);
       if (!(await claim)) throw new RepeatedDelivery(event.retryNum);
@@ -72,6 +58,6 @@ export function actOnce(app: App, logger: Logger): void {
   };
 }
 
-export function logRepeat(logger: Logger, retryNum: number | undefined): void {
+export function logRepeat(logger: Logger, retryNum: number | string | undefined): void {
   logger.info({ retryNum }, 'repeated delivery ignored');
 }
