@@ -58,10 +58,11 @@ describe('Google Business Profile reviews', () => {
       facility: 'North Clinic',
       rating: 1,
       sentiment: 'negative',
-      authorName: null,
       status: 'new',
       ingestedAt: NOW,
     });
+    // An anonymous reviewer's name is not stored (an empty optional field is not written at all).
+    expect(north?.authorName ?? null).toBeNull();
     const state = await SourceState.findById('google').lean();
     expect(state?.lastSuccessAt).toEqual(NOW);
     expect(state?.lastError).toBeNull();
