@@ -38,6 +38,7 @@ import { monthId, RollupDelta, RollupDoc, TOTALS_ID } from '../../models/rollup'
 import { releaseClaim, tryClaim } from './claims';
 import {
   addRow,
+  copyRow,
   type DeltaRow,
   encodeDoc,
   type FoldedDoc,
@@ -103,17 +104,7 @@ export function nextReplaces(
 const sortedRows = (rows: Iterable<RollupRow>) =>
   [...rows]
     .filter((r) => !isEmptyRow(r))
-    .map((r) => ({
-      kind: r.kind,
-      day: r.day,
-      facility: r.facility ?? null,
-      key: r.key,
-      n: r.n,
-      rated: r.rated,
-      ratingSum: r.ratingSum,
-      negatives: r.negatives,
-      ...(r.hours && r.hours.length > 0 ? { hours: [...r.hours].sort((a, b) => a - b) } : {}),
-    }))
+    .map((r) => copyRow(r, { sortHours: true }))
     .sort((a, b) => (rowKey(a) < rowKey(b) ? -1 : rowKey(a) > rowKey(b) ? 1 : 0));
 
 const replacesKey = (r: readonly Replaced[]) =>

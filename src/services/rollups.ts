@@ -187,21 +187,28 @@ export function addFigures(into: Figures, f: Figures): void {
 export const isEmptyRow = (r: RollupRow) =>
   r.n === 0 && r.rated === 0 && r.ratingSum === 0 && r.negatives === 0 && (r.hours ?? []).length === 0;
 
+/** A plain copy of a row's key and figures; its hours copied (sorted when asked), left out when there are none. */
+export function copyRow(r: RollupRow, opts: { sortHours?: boolean } = {}): RollupRow {
+  const hours = r.hours && r.hours.length > 0 ? [...r.hours] : undefined;
+  if (hours && opts.sortHours) hours.sort((a, b) => a - b);
+  return {
+    kind: r.kind,
+    day: r.day,
+    facility: r.facility ?? null,
+    key: r.key,
+    n: r.n,
+    rated: r.rated,
+    ratingSum: r.ratingSum,
+    negatives: r.negatives,
+    ...(hours ? { hours } : {}),
+  };
+}
+
 /** Adds `r` into the row of its key in `rows` (a copy: `r` is not changed). */
 export function addRow(rows: Map<string, RollupRow>, r: RollupRow, k = rowKey(r)): void {
   const have = rows.get(k);
   if (!have) {
-    rows.set(k, {
-      kind: r.kind,
-      day: r.day,
-      facility: r.facility ?? null,
-      key: r.key,
-      n: r.n,
-      rated: r.rated,
-      ratingSum: r.ratingSum,
-      negatives: r.negatives,
-      ...(r.hours && r.hours.length > 0 ? { hours: [...r.hours] } : {}),
-    });
+    rows.set(k, copyRow(r));
     return;
   }
   addFigures(have, r);
