@@ -6,7 +6,8 @@
 FROM golang:1.22-bookworm AS ferretdb
 WORKDIR /src
 COPY scripts/ferretdb/ ./
-RUN CGO_ENABLED=0 go build -trimpath -o /out/smx-ferretdb .
+# build.sh vendors FerretDB and makes its `_id` lookups use its `_id` index (see the script).
+RUN bash build.sh /out/smx-ferretdb
 
 FROM node:20-bookworm-slim AS build
 WORKDIR /app

@@ -1,6 +1,7 @@
 /**
  * FerretDB v1.24.2 with its SQLite backend: the embedded database where no mongod can be had. The binary is built
- * once from the Go module proxy (scripts/ferretdb) into a cache outside the checkout and reused afterwards.
+ * once from the Go module proxy (scripts/ferretdb/build.sh, which also makes lookups by `_id` use FerretDB's own
+ * `_id` index — see there) into a cache outside the checkout and reused afterwards.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -13,7 +14,7 @@ import { projectRoot } from '../paths';
 
 export const FERRETDB_VERSION = 'v1.24.2';
 
-const SOURCE_FILES = ['main.go', 'go.mod', 'go.sum'];
+const SOURCE_FILES = ['main.go', 'go.mod', 'go.sum', 'build.sh'];
 
 function sourceDir(): string {
   return path.join(projectRoot(), 'scripts', 'ferretdb');
@@ -67,7 +68,8 @@ export async function ensureFerretdbBinary(logger: Logger, binPath = ferretdbBin
   fs.mkdirSync(path.dirname(binPath), { recursive: true });
   const tmp = `${binPath}.${process.pid}.tmp`;
   try {
-    await run('go', ['build', '-v', '-trimpath', '-o', tmp, '.'], sourceDir(), logger, 'building FerretDB');
+    await run('go', ['version'], sourceDir(), logger, 'finding Go'); // ENOENT when Go is missing
+    await run('bash', [path.join(sourceDir(), 'build.sh'), tmp], sourceDir(), logger, 'building FerretDB');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new Error(
