@@ -10,8 +10,8 @@ export type RollupKind = (typeof ROLLUP_KINDS)[number];
  * a whole collection):
  *
  * - `rollup_deltas` (hot, small by construction): *contributions* to one key — (kind, local day, facility, source
- *   or target). Writers only insert here (services/rollups.ts): one per stored batch × key (random `_id`), one per
- *   negative's first action, one per publication. The compactor folds them into `rollup_docs` every few minutes
+ *   or target). Writers only insert here (services/rollups.ts): one per key for the batches a store call or an import
+ *   summed (random `_id`; at least one flush a minute), one per negative's first action, one per publication. The compactor folds them into `rollup_docs` every few minutes
  *   and deletes them, so this collection holds minutes of writes, not years.
  * - `rollup_docs`: one document per local MONTH (`_id: month:2026-11`) holding that month's rows for every
  *   kind × day × facility × key, and one `totals` document (`_id: totals`: items stored per facility × source, and
@@ -41,6 +41,12 @@ const deltaSchema = new Schema(
     hours: { type: [Number], default: undefined },
     /** When it was written: the repair job leaves keys with recent writes alone (see rollup-repair.ts). */
     at: { type: Date, required: true },
+    /**
+     * The deltas of one flush of summed contributions: its id and how many it wrote. A compaction that read them all
+     * deletes them by `batch` (services/rollup-compact.ts `deleteDeltas`).
+     */
+    batch: { type: String, default: undefined },
+    of: { type: Number, default: undefined },
   },
   { versionKey: false },
 );

@@ -14,6 +14,7 @@ import { checkItem, externalItemSchema, MAX_TEXT } from './external-items';
 import { DeskBulk } from './review-desk';
 import { BATCH_SIZE, type IncomingReview, SOURCE_NAME, type StoreContext, storeItems } from './review-store';
 import { compactRollups } from './rollup-compact';
+import { ContributionBuffer } from './rollups';
 import { recordSuccess } from './source-state';
 
 export const COLUMNS = ['external_id', 'rating', 'text', 'author', 'url', 'posted_at', 'facility'] as const;
@@ -200,48 +201,58 @@ export async function importFile(
     path.extname(file).toLowerCase() === '.json' ? jsonRows(file) : csvRows(file, total, opts.onProgress);
   let batch: IncomingReview[] = [];
   const desk = new DeskBulk();
+  // The file's roll-up contributions, one delta per key for up to a minute of batches (services/rollups.ts).
+  const rollups = new ContributionBuffer(ctx.config.timezone);
   // Where each external_id was first seen in this file: a repeat is reported with both places, not stored twice.
   const firstSeen = new Map<string, string>();
   const flush = async () => {
     if (batch.length === 0) return;
-    const c = await storeItems(batch, ctx, { desk });
+    const c = await storeItems(batch, ctx, { desk, rollups });
     result.inserted += c.created;
     result.duplicate += c.duplicate;
     result.updated += c.updated;
     batch = [];
   };
-  for await (const r of rows) {
-    result.rows++;
-    if ('rejected' in r && r.rejected) {
-      result.rejected.push(r.rejected);
-      continue;
+  try {
+    for await (const r of rows) {
+      result.rows++;
+      if ('rejected' in r && r.rejected) {
+        result.rejected.push(r.rejected);
+        continue;
+      }
+      if (!('row' in r) || !r.row) continue;
+      const checked = checkItem(
+        fromRow(r.row),
+        { source: opts.source, facility: opts.facility, now },
+        importItemSchema,
+      );
+      if (!checked.ok) {
+        result.rejected.push({ where: r.where, reason: reasonOf(checked.problems) });
+        continue;
+      }
+      const id = checked.item.externalId;
+      const earlier = firstSeen.get(id);
+      if (earlier !== undefined) {
+        result.rejected.push({
+          where: r.where,
+          reason: `external_id '${id.slice(0, 80)}' is already used on ${earlier} of this file; only ${earlier} was imported`,
+        });
+        continue;
+      }
+      firstSeen.set(id, r.where);
+      batch.push(checked.item);
+      if (batch.length >= BATCH_SIZE) await flush();
     }
-    if (!('row' in r) || !r.row) continue;
-    const checked = checkItem(
-      fromRow(r.row),
-      { source: opts.source, facility: opts.facility, now },
-      importItemSchema,
-    );
-    if (!checked.ok) {
-      result.rejected.push({ where: r.where, reason: reasonOf(checked.problems) });
-      continue;
-    }
-    const id = checked.item.externalId;
-    const earlier = firstSeen.get(id);
-    if (earlier !== undefined) {
-      result.rejected.push({
-        where: r.where,
-        reason: `external_id '${id.slice(0, 80)}' is already used on ${earlier} of this file; only ${earlier} was imported`,
-      });
-      continue;
-    }
-    firstSeen.set(id, r.where);
-    batch.push(checked.item);
-    if (batch.length >= BATCH_SIZE) await flush();
+    await flush();
+  } catch (err) {
+    // What the stored batches added still counts; a flush that fails too loses it until the repair, like a crash.
+    await rollups.flush(ctx.now()).catch(() => undefined);
+    throw err;
   }
-  await flush();
+  await rollups.flush(ctx.now());
   await desk.finish();
-  // Years of history make many deltas: fold them into their month documents now, so metrics read them by `_id`.
+  // Years of history make a delta per day × facility: fold them into their month documents now, so metrics read
+  // them by `_id`.
   await compactRollups(ctx, 'import');
   opts.onProgress?.(total, total, result.rows);
   await recordSuccess(opts.source, now);

@@ -14,8 +14,9 @@
  * 1. The reviews, one unordered insert; E11000 = already stored (by us earlier, or by a writer racing us). The
  *    insert is the claim: exactly one writer stores each item, and only that writer does 2 and 3 for it.
  * 2. The digest inbox (models/digest-inbox.ts) gets a copy of each item this call stored.
- * 3. The daily roll-ups (models/rollup.ts) get one contribution per key for those items, and the review desk
- *    (models/review-desk.ts) their copies.
+ * 3. The review desk (models/review-desk.ts) gets their copies, and their daily roll-up contributions
+ *    (models/rollup.ts) are summed per key in a ContributionBuffer, which inserts one delta per key for many
+ *    batches: at the end of the call, or of the import that passed it, and at least every CONTRIBUTION_FLUSH_MS.
  * A crash between 1 and 2/3 leaves a stored review outside the inbox, the roll-ups or the desk; the repair job
  * (services/rollup-repair.ts) puts it back: its day's roll-ups are rebuilt, and a review stored in the last
  * INBOX_RESTORE_DAYS that is neither in the inbox nor in any digest log goes back into the inbox.
@@ -30,7 +31,7 @@ import { Review } from '../../models/review';
 import { ReviewDesk } from '../../models/review-desk';
 import { localDay, localWeek } from '../slack/time';
 import { addToDesk, DeskBulk } from './review-desk';
-import { insertReviewContributions } from './rollups';
+import { type Contribution, ContributionBuffer } from './rollups';
 
 export const BATCH_SIZE = 500;
 
@@ -204,19 +205,29 @@ const keyOf = (source: string, externalId: string) => `${source}\u0000${external
 export async function storeItems(
   items: readonly IncomingReview[],
   ctx: StoreContext,
-  opts: { desk?: DeskBulk } = {},
+  opts: { desk?: DeskBulk; rollups?: ContributionBuffer } = {},
 ): Promise<StoreCounts> {
   const total: StoreCounts = { created: 0, duplicate: 0, updated: 0 };
   // Open items get their desk copy with their batch; of the rest only the newest of the whole call are added at its
   // end (DeskBulk), so a big ingest writes a few hundred desk copies instead of one per item and deleting most again.
   // A caller storing a file in many calls (import) passes its own DeskBulk and finishes it at its end instead.
   const desk = opts.desk ?? new DeskBulk();
-  for (let i = 0; i < items.length; i += BATCH_SIZE) {
-    const c = await storeBatch(items.slice(i, i + BATCH_SIZE), ctx, desk);
-    total.created += c.created;
-    total.duplicate += c.duplicate;
-    total.updated += c.updated;
+  // Likewise the roll-up contributions: one delta per key for the whole call (or the caller's whole import).
+  const rollups = opts.rollups ?? new ContributionBuffer(ctx.config.timezone);
+  try {
+    for (let i = 0; i < items.length; i += BATCH_SIZE) {
+      const c = await storeBatch(items.slice(i, i + BATCH_SIZE), ctx, desk, rollups);
+      total.created += c.created;
+      total.duplicate += c.duplicate;
+      total.updated += c.updated;
+      await rollups.flushIfDue(ctx.now());
+    }
+  } catch (err) {
+    // What earlier batches stored still counts; a flush that fails too loses it until the repair, like a crash.
+    if (!opts.rollups) await rollups.flush(ctx.now()).catch(() => undefined);
+    throw err;
   }
+  if (!opts.rollups) await rollups.flush(ctx.now());
   if (total.created > 0 && !opts.desk) await desk.finish();
   return total;
 }
@@ -225,6 +236,7 @@ async function storeBatch(
   raw: readonly IncomingReview[],
   ctx: StoreContext,
   bulk: DeskBulk | undefined,
+  rollups: ContributionBuffer,
 ): Promise<StoreCounts> {
   if (raw.length === 0) return { created: 0, duplicate: 0, updated: 0 };
   const parsed = raw.map((r) => incomingReviewSchema.parse(r));
@@ -256,22 +268,26 @@ async function storeBatch(
       DigestInbox.collection,
       created.map((d) => inboxDocFor(d)),
     );
-    await insertReviewContributions(created, ctx.config.timezone, now);
+    rollups.add(created);
     await addToDesk(bulk ? bulk.offer(created) : created);
   }
 
   const edited = alreadyAt.map((i) => items[i] as ValidReview).filter((i) => i.sourceUpdatedAt);
-  const updated = edited.length > 0 ? await applyEdits(edited, ctx, now) : 0;
+  const updated = edited.length > 0 ? await applyEdits(edited, now, rollups) : 0;
   duplicate += alreadyAt.length - updated;
   return { created: created.length, duplicate, updated };
 }
 
 /**
  * Items already stored that carry a source edit time: one `find` for their stored edit times, then one guarded
- * `updateOne` per real edit (so each knows whether it landed), its roll-up change (−old, +new), and the inbox and
- * desk copies. Returns how many were updated.
+ * `updateOne` per real edit (so each knows whether it landed), its roll-up change (−old, +new, into `rollups`), and
+ * the inbox and desk copies. Returns how many were updated.
  */
-async function applyEdits(items: readonly ValidReview[], ctx: StoreContext, now: Date): Promise<number> {
+async function applyEdits(
+  items: readonly ValidReview[],
+  now: Date,
+  rollups: ContributionBuffer,
+): Promise<number> {
   const bySource = new Map<string, string[]>();
   for (const item of items)
     bySource.set(item.source, [...(bySource.get(item.source) ?? []), item.externalId]);
@@ -290,7 +306,7 @@ async function applyEdits(items: readonly ValidReview[], ctx: StoreContext, now:
   ).lean();
   const storedOf = new Map(stored.map((e) => [keyOf(e.source, e.externalId), e]));
   let updated = 0;
-  const changes: Parameters<typeof insertReviewContributions>[0][number][] = [];
+  const changes: Contribution[] = [];
   for (const item of items) {
     const was = storedOf.get(keyOf(item.source, item.externalId));
     const after = item.sourceUpdatedAt;
@@ -312,6 +328,6 @@ async function applyEdits(items: readonly ValidReview[], ctx: StoreContext, now:
       changes.push({ ...facts, rating: fields.rating, sentiment: fields.sentiment, sign: 1 });
     }
   }
-  if (changes.length > 0) await insertReviewContributions(changes, ctx.config.timezone, now);
+  rollups.add(changes);
   return updated;
 }

@@ -302,7 +302,7 @@ async function repair(
 
   if (performance.now() - started > REPAIR_LEASE_MS) throw new LeaseExpired();
   await writeDocs(next);
-  const deltasFolded = await deleteDeltas([...present]);
+  const deltasFolded = await deleteDeltas(deltas);
   phase('write');
 
   const deskResult = await rebuildDesk([...open, ...newest.list()], since);

@@ -58,6 +58,9 @@ export interface RollupRow extends Figures {
 export interface DeltaRow extends RollupRow {
   _id: string;
   at: Date;
+  /** A flush's deltas: its id and how many it wrote (the compactor deletes a whole batch by it, rollup-compact.ts). */
+  batch?: string;
+  of?: number;
 }
 
 /** A folded delta id; `gone` = when a compaction first saw it deleted (see rollup-compact.ts). */
@@ -215,17 +218,70 @@ export function addRow(rows: Map<string, RollupRow>, r: RollupRow, k = rowKey(r)
   if (r.hours && r.hours.length > 0) have.hours = [...(have.hours ?? []), ...r.hours];
 }
 
-/** One batch's review contributions, one delta per key (a key whose figures cancel out is not written). */
-export async function insertReviewContributions(
-  items: ReadonlyArray<ReviewFacts & { sign?: number }>,
-  timezone: string,
-  at: Date,
-): Promise<void> {
-  const batch = randomUUID();
-  const docs = [...reviewContributions(items, timezone)]
-    .filter(([, r]) => !isEmptyRow(r))
-    .map(([k, r]) => ({ _id: `${k}|${batch}`, ...r, at }));
-  if (docs.length > 0) await RollupDelta.collection.insertMany(docs as never[], { ordered: false });
+/**
+ * How long a writer may hold contributions it has summed before inserting them as deltas. Must stay well inside the
+ * repair's REPAIR_MARGIN_MS (10 min, rollup-repair.ts): the repair leaves a key alone while any of its items was
+ * stored or edited in that margin, because its writer may sit between the archive write and the delta insert.
+ */
+export const CONTRIBUTION_FLUSH_MS = 60_000;
+/** …and at most this many keys (memory; a flush writes one delta per key). */
+export const CONTRIBUTION_MAX_KEYS = 20_000;
+
+export type Contribution = ReviewFacts & { sign?: number };
+
+/**
+ * The review contributions of the items a writer stored, summed per key over many batches and inserted as ONE delta
+ * per key: a 50,000-row import spread over 900 days wrote a delta per row per batch (50,000, one per row), and the
+ * compaction after it spent most of the import's time deleting them (`$in` scans the delta collection on FerretDB,
+ * so deleting n deltas costs ~n²). Held at most CONTRIBUTION_FLUSH_MS or CONTRIBUTION_MAX_KEYS (`flushIfDue` after
+ * each batch), and flushed at the writer's end.
+ *
+ * Exactly once as before: only the writer whose insert stored an item (or whose guarded update edited it) adds its
+ * contribution, each flush takes what it holds before inserting (an insert that fails is not repeated), and every
+ * delta is an insert into a unique `_id`. A crash loses what was held (at most a minute of an import) until the
+ * nightly repair rebuilds those days from the archive — as a crash between a batch's review insert and its delta
+ * insert always did; it never counts anything twice.
+ */
+export class ContributionBuffer {
+  private rows = new Map<string, RollupRow>();
+  private since: number | null = null;
+
+  constructor(
+    private readonly timezone: string,
+    private readonly limits: { maxAgeMs?: number; maxKeys?: number } = {},
+  ) {}
+
+  add(items: readonly Contribution[]): void {
+    if (items.length === 0) return;
+    for (const [k, r] of reviewContributions(items, this.timezone)) addRow(this.rows, r, k);
+    this.since ??= performance.now();
+  }
+
+  /** Keys held (a key whose figures cancelled out still counts here; it is not written). */
+  get size(): number {
+    return this.rows.size;
+  }
+
+  /** Flushes when what is held is older than the age bound or has too many keys. Returns the deltas written. */
+  async flushIfDue(at: Date): Promise<number> {
+    if (this.since === null) return 0;
+    const old = performance.now() - this.since >= (this.limits.maxAgeMs ?? CONTRIBUTION_FLUSH_MS);
+    return old || this.rows.size >= (this.limits.maxKeys ?? CONTRIBUTION_MAX_KEYS) ? this.flush(at) : 0;
+  }
+
+  /** Inserts one delta per key held (`at`: when they are written) and forgets them. Returns the deltas written. */
+  async flush(at: Date): Promise<number> {
+    const rows = this.rows;
+    this.rows = new Map();
+    this.since = null;
+    const batch = randomUUID();
+    const kept = [...rows].filter(([, r]) => !isEmptyRow(r));
+    const docs = kept.map(([k, r]) => ({ _id: `${k}|${batch}`, ...r, at, batch, of: kept.length }));
+    for (let i = 0; i < docs.length; i += 5000) {
+      await RollupDelta.collection.insertMany(docs.slice(i, i + 5000) as never[], { ordered: false });
+    }
+    return docs.length;
+  }
 }
 
 /**

@@ -1,9 +1,9 @@
 /**
  * Property test: the roll-up figures (what metrics, charts, the digest and /smx sources read) equal a full
- * recomputation over the archive, for random items stored through the real write paths (batches, re-sends, source
- * edits, first actions, items written straight into the archive and picked up by the repair job), with compactions
- * at random points — between steps, running alongside a write, and crashing between writing their documents and
- * deleting the deltas — and repair runs, in random time zones, periods and facilities. Then the races: two
+ * recomputation over the archive, for random items stored through the real write paths (batches, imports in parts
+ * sharing one contribution buffer, re-sends, source edits, first actions, items written straight into the archive
+ * and picked up by the repair job), with compactions at random points — between steps, running alongside a write,
+ * and crashing between writing their documents and deleting the deltas — and repair runs, in random time zones, periods and facilities. Then the races: two
  * compactors at once, writers storing and readers reading while compactions run.
  */
 import fc from 'fast-check';
@@ -22,6 +22,7 @@ import { type IncomingReview, reviewDocFor, storeItems } from '../../../src/serv
 import { compactRollups } from '../../../src/services/rollup-compact';
 import { repairRollups } from '../../../src/services/rollup-repair';
 import {
+  ContributionBuffer,
   insertResponse,
   liveDeltas,
   metricDay,
@@ -76,6 +77,10 @@ const stepArb = fc.oneof(
       items: fc.array(itemArb, { maxLength: 25 }),
       /** A compaction running alongside the write. */
       alongside: fc.boolean(),
+      /** Stored like an import: in parts sharing one contribution buffer, flushed at the end (or after each part). */
+      parts: fc.option(fc.record({ count: fc.integer({ min: 2, max: 4 }), eager: fc.boolean() }), {
+        nil: null,
+      }),
     }),
   },
   {
@@ -187,10 +192,16 @@ describe('roll-ups equal a full recomputation', () => {
                 seen.add(i.id);
                 return incoming(i, edited);
               });
-              await Promise.all([
-                storeItems(items, ctx),
-                step.alongside ? compactRollups(ctx, 'prop') : undefined,
-              ]);
+              const store = async () => {
+                const parts = step.parts;
+                if (!parts) return storeItems(items, ctx);
+                const rollups = new ContributionBuffer(tz, parts.eager ? { maxAgeMs: 0 } : {});
+                const per = Math.ceil(items.length / parts.count);
+                for (let p = 0; p < items.length; p += per)
+                  await storeItems(items.slice(p, p + per), ctx, { rollups });
+                return rollups.flush(ctx.now());
+              };
+              await Promise.all([store(), step.alongside ? compactRollups(ctx, 'prop') : undefined]);
               // A re-send, with the source's edits: duplicates and edits, never counted twice.
               await storeItems(
                 step.items.filter((i) => i.edit !== null).map((i) => incoming(i, true)),
