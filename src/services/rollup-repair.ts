@@ -10,7 +10,9 @@
  * gets the archive's figures instead. So the reader argument of rollup-compact.ts holds unchanged, and:
  * - A key (kind, day, facility, source/target) with any write in the last REPAIR_MARGIN — a delta, or an item
  *   stored, edited or first acted on — keeps its folded figures: its writer may sit between the archive write and
- *   the delta insert, where the archive and the roll-ups legitimately disagree.
+ *   the delta insert, where the archive and the roll-ups legitimately disagree. A writer summing its batches holds
+ *   its contributions at most CONTRIBUTION_FLUSH_MS (1 min) plus one batch (rollups.ts ContributionBuffer), well
+ *   inside the margin.
  * - The deltas are read BEFORE the archive: an item written after that read is either missed by the cursor (its
  *   delta, not in the snapshot, still counts on its own) or seen with a recent time (its key is busy).
  * - Only month documents that change are written; the totals document is the sum of all month documents.

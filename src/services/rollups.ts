@@ -231,7 +231,7 @@ export type Contribution = ReviewFacts & { sign?: number };
 
 /**
  * The review contributions of the items a writer stored, summed per key over many batches and inserted as ONE delta
- * per key: a 50,000-row import spread over 900 days wrote a delta per row per batch (50,000, one per row), and the
+ * per key: a 50,000-row import spread over 900 days wrote one per key and batch (50,000: one per row), and the
  * compaction after it spent most of the import's time deleting them (`$in` scans the delta collection on FerretDB,
  * so deleting n deltas costs ~n²). Held at most CONTRIBUTION_FLUSH_MS or CONTRIBUTION_MAX_KEYS (`flushIfDue` after
  * each batch), and flushed at the writer's end.
