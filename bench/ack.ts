@@ -7,11 +7,14 @@
  * then respond()s with the same help message smx sends (rendered once); no guard, no database, no logging of its own.
  * smx: the whole app as `npm start` builds it — the request guard, the seen-request claim in the embedded FerretDB,
  * every listener registered, pino logging JSON at info (to a file here, synchronously like stdout).
- * Both answer on a fake response_url in this process; the load generator is this process too.
+ * Both answer on a fake response_url in this process; the load generator is this process too. Each round also prints
+ * where a slow ack's time goes in this process: GC (all, full collections, the longest pause), the event loop's p99
+ * delay, and CPU per request (answers on response_url included; the load generator and fake Slack are in both).
+ * The fake's record of answers is counted and emptied after each load, so neither app's full GCs walk the other's.
  *
  *   npm run bench:ack                        # 5 rounds of 1000 requests per app, concurrency 16
  *   BENCH_ROUNDS=3 BENCH_REQUESTS=2000 BENCH_CONCURRENCY=32 npm run bench:ack
- *   BENCH_PROFILE=/tmp/smx.cpuprofile npm run bench:ack   # CPU profile of the smx rounds
+ *   BENCH_PROFILE=/tmp/ack-profiles npm run bench:ack     # CPU profiles of each app's rounds
  */
 import fs from 'node:fs';
 import type { Server } from 'node:http';
@@ -19,7 +22,12 @@ import { Session } from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+import {
+  constants,
+  monitorEventLoopDelay,
+  type PerformanceEntry,
+  PerformanceObserver,
+} from 'node:perf_hooks';
 import { App, HTTPReceiver } from '@slack/bolt';
 import pino from 'pino';
 import { renderHelp } from '../listeners/commands/smx/help';
@@ -36,7 +44,8 @@ import { slackSignature, TEST_SIGNING_SECRET } from '../test/support/signing';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
-const WARMUP = 200;
+/** Per app before the rounds: enough for both to be compiled hot (with 200 the first rounds ran up to 2x slower). */
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 1000);
 const boltVersion = (require('@slack/bolt/package.json') as { version: string }).version;
 
 interface Result {
@@ -48,27 +57,43 @@ interface Result {
   errors: number;
   /** Where a slow ack's time went, in this process: GC pauses (sum) and the event loop's worst delay. */
   gcMs: number;
+  /** Of which full (mark-compact) collections, and the longest single pause. */
+  majorGcMs: number;
+  worstGcMs: number;
   loopP99Ms: number;
+  /** CPU time of this process per request (user + system), the answers on response_url included. */
+  cpuMsPerRequest: number;
 }
 
 let gcMs = 0;
+let majorGcMs = 0;
+let worstGcMs = 0;
 new PerformanceObserver((list) => {
-  for (const e of list.getEntries()) gcMs += e.duration;
+  for (const e of list.getEntries()) {
+    gcMs += e.duration;
+    const kind = (e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind;
+    if (kind === constants.NODE_PERFORMANCE_GC_MAJOR) majorGcMs += e.duration;
+    worstGcMs = Math.max(worstGcMs, e.duration);
+  }
 }).observe({ entryTypes: ['gc'] });
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
-let sent = 0;
+let answered = 0;
 
 async function load(name: string, url: string, slack: FakeSlack, count: number): Promise<Result> {
   const latencies: number[] = [];
   let errors = 0;
   let next = 0;
   const gcBefore = gcMs;
+  const majorBefore = majorGcMs;
+  worstGcMs = 0;
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();
+  const profile = await startProfile(name);
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   const worker = async () => {
     while (next < count) {
@@ -98,7 +123,7 @@ async function load(name: string, url: string, slack: FakeSlack, count: number):
   const seconds = (performance.now() - started) / 1000;
   loop.disable();
   latencies.sort((a, b) => a - b);
-  const result = {
+  const result: Result = {
     name,
     rps: count / seconds,
     p50: percentile(latencies, 50),
@@ -106,11 +131,19 @@ async function load(name: string, url: string, slack: FakeSlack, count: number):
     max: latencies[latencies.length - 1] ?? Number.NaN,
     errors,
     gcMs: gcMs - gcBefore,
+    majorGcMs: majorGcMs - majorBefore,
+    worstGcMs,
     loopP99Ms: loop.percentile(99) / 1e6,
+    cpuMsPerRequest: 0,
   };
   // Each round starts quiet: the answers still on their way to response_url (sent after the ack) arrive first.
-  sent += count;
-  await waitFor('answers', () => (slack.responses.length >= sent ? true : undefined), 60000);
+  await waitFor('answers', () => (slack.responses.length >= count ? true : undefined), 60000);
+  // Counted, then dropped: the fake keeps every answer's parsed body, and thousands of help messages kept alive
+  // would make each full GC slower for whichever app happens to be running then.
+  answered += slack.responses.splice(0).length;
+  const cpu = process.cpuUsage(cpuBefore);
+  result.cpuMsPerRequest = (cpu.user + cpu.system) / 1000 / count;
+  await profile.stop();
   return result;
 }
 
@@ -153,10 +186,16 @@ async function database(): Promise<{ db: Database; stop: () => Promise<void> }> 
   };
 }
 
-/** BENCH_PROFILE=file.cpuprofile: a CPU profile of the smx rounds only (open it in Chrome DevTools). */
-async function startProfile(): Promise<{ stop: () => Promise<void> }> {
-  const file = process.env.BENCH_PROFILE;
-  if (!file) return { stop: async () => {} };
+/**
+ * BENCH_PROFILE=dir: a CPU profile of every measured load, one file per app and round
+ * (`dir/smx-3.cpuprofile`, `dir/bare-3.cpuprofile`; open them in Chrome DevTools), answers on response_url included.
+ */
+let profiling = false;
+const profiled = new Map<string, number>();
+async function startProfile(name: string): Promise<{ stop: () => Promise<void> }> {
+  const dir = process.env.BENCH_PROFILE;
+  if (!dir || !profiling) return { stop: async () => {} };
+  fs.mkdirSync(dir, { recursive: true });
   const session = new Session();
   session.connect();
   await session.post('Profiler.enable');
@@ -165,9 +204,11 @@ async function startProfile(): Promise<{ stop: () => Promise<void> }> {
   return {
     stop: async () => {
       const { profile } = await session.post('Profiler.stop');
-      fs.writeFileSync(file, JSON.stringify(profile));
+      const app = name === 'smx' ? 'smx' : 'bare';
+      const n = (profiled.get(app) ?? 0) + 1;
+      profiled.set(app, n);
+      fs.writeFileSync(path.join(dir, `${app}-${n}.cpuprofile`), JSON.stringify(profile));
       session.disconnect();
-      console.log(`CPU profile of the smx rounds: ${file}`);
     },
   };
 }
@@ -215,12 +256,12 @@ async function main(): Promise<void> {
   // Warm both up, then alternate so neither gets a warmer machine.
   await load('warmup', smxUrl, slack, WARMUP);
   await load('warmup', bare.url, slack, WARMUP);
-  const profile = await startProfile();
+  profiling = true;
   const rounds: Array<{ base: Result; mine: Result }> = [];
-  const header = `${'round'.padEnd(6)} ${'app'.padEnd(10)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'max ms'.padStart(8)} ${'non-200'.padStart(7)} ${'GC ms'.padStart(7)} ${'loop p99'.padStart(8)}`;
+  const header = `${'round'.padEnd(6)} ${'app'.padEnd(10)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'max ms'.padStart(8)} ${'non-200'.padStart(7)} ${'GC ms'.padStart(7)} ${'full GC'.padStart(7)} ${'worst GC'.padStart(8)} ${'loop p99'.padStart(8)} ${'CPU ms/req'.padStart(10)}`;
   console.log(header);
   const row = (round: string, r: Result) =>
-    `${round.padEnd(6)} ${r.name.padEnd(10)} ${r.rps.toFixed(0).padStart(8)} ${r.p50.toFixed(2).padStart(8)} ${r.p99.toFixed(2).padStart(8)} ${r.max.toFixed(0).padStart(8)} ${String(r.errors).padStart(7)} ${r.gcMs.toFixed(0).padStart(7)} ${r.loopP99Ms.toFixed(1).padStart(8)}`;
+    `${round.padEnd(6)} ${r.name.padEnd(10)} ${r.rps.toFixed(0).padStart(8)} ${r.p50.toFixed(2).padStart(8)} ${r.p99.toFixed(2).padStart(8)} ${r.max.toFixed(0).padStart(8)} ${String(r.errors).padStart(7)} ${r.gcMs.toFixed(0).padStart(7)} ${r.majorGcMs.toFixed(0).padStart(7)} ${r.worstGcMs.toFixed(1).padStart(8)} ${r.loopP99Ms.toFixed(1).padStart(8)} ${r.cpuMsPerRequest.toFixed(3).padStart(10)}`;
   const ratios = (base: Result, mine: Result) =>
     `smx/bare: throughput ${(mine.rps / base.rps).toFixed(2)}x, p50 ${(mine.p50 / base.p50).toFixed(2)}x, p99 ${(mine.p99 / base.p99).toFixed(2)}x`;
   for (let i = 0; i < ROUNDS; i++) {
@@ -238,13 +279,15 @@ async function main(): Promise<void> {
     console.log(row('', mine));
     console.log(`${''.padEnd(6)} ${ratios(base, mine)}   (load ${load1()})`);
   }
-  await profile.stop();
+  if (process.env.BENCH_PROFILE) console.log(`CPU profiles of every round: ${process.env.BENCH_PROFILE}/`);
   const med = (pick: (r: { base: Result; mine: Result }) => number) => median(rounds.map(pick)).toFixed(2);
   console.log(
     `median of ${ROUNDS} rounds, smx/bare: throughput ${med((r) => r.mine.rps / r.base.rps)}x, p50 ${med((r) => r.mine.p50 / r.base.p50)}x, p99 ${med((r) => r.mine.p99 / r.base.p99)}x (goal p99 ≤ 1.2x); bare Bolt p99 median ${med((r) => r.base.p99)} ms, smx ${med((r) => r.mine.p99)} ms`,
   );
 
-  console.log(`answered on response_url: ${slack.responses.length}/${sent}`);
+  console.log(
+    `answered on response_url: ${answered}/${2 * (WARMUP + ROUNDS * REQUESTS)}; heap used at the end ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MB`,
+  );
   logDest.flushSync();
   const logLines = fs.readFileSync(logFile, 'utf8').split('\n').filter(Boolean).length;
   console.log(`smx wrote ${logLines} log lines at info; load average ${load1()}`);

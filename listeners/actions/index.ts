@@ -7,6 +7,7 @@ import {
   REVIEW_ACTION_IDS,
   VIDEO_ACTION_IDS,
 } from '../../src/slack/ids';
+import { action, routeActions } from '../../src/slack/router';
 import { approvePost } from './approve-post';
 import { approvePostNow } from './approve-post-now';
 import { assignReview } from './assign-review';
@@ -25,23 +26,25 @@ import { rejectPost } from './reject-post';
 import { retryPublish } from './retry-publish';
 import { showPostText } from './show-post-text';
 
-/** Adding a listener = one file in this folder + one line here. */
+/** Adding a listener = one file in this folder + one line here (one Bolt listener routes them all: router.ts). */
 export function register(app: App, ctx: SmxContext): void {
-  app.action(REVIEW_ACTION_IDS.assign, assignReview(ctx));
-  app.action(REVIEW_ACTION_IDS.markHandled, markReviewHandled(ctx));
-  app.action(REVIEW_ACTION_IDS.nextPage, nextReviewPage(ctx));
-  app.action(POST_ACTION_IDS.approve, approvePost(ctx));
-  app.action(POST_ACTION_IDS.reject, rejectPost(ctx));
-  app.action(POST_ACTION_IDS.edit, editPost(ctx));
-  app.action(POST_ACTION_IDS.markPublished, markPublished(ctx));
-  app.action(POST_ACTION_IDS.retryPublish, retryPublish(ctx));
-  app.action(POST_ACTION_IDS.approveNow, approvePostNow(ctx));
-  app.action(POST_ACTION_IDS.publishNow, publishPostNow(ctx));
-  app.action(POST_ACTION_IDS.showFullText, showPostText(ctx));
-  app.action(new RegExp(`^${PLAN_ACTION_IDS.fill}(:|$)`), fillPlan(ctx));
-  app.action(REPLY_ACTION_IDS.draft, draftReply(ctx));
-  app.action(REPLY_ACTION_IDS.pickTemplate, pickReplyTemplate(ctx));
-  app.action(REPLY_ACTION_IDS.overridePhi, overridePhi(ctx));
-  app.action(REPLY_ACTION_IDS.markReplied, markReplied(ctx));
-  app.action(VIDEO_ACTION_IDS.fix, fixVideo(ctx));
+  routeActions(app, [
+    action(REVIEW_ACTION_IDS.assign, assignReview(ctx)),
+    action(REVIEW_ACTION_IDS.markHandled, markReviewHandled(ctx)),
+    action(REVIEW_ACTION_IDS.nextPage, nextReviewPage(ctx)),
+    action(POST_ACTION_IDS.approve, approvePost(ctx)),
+    action(POST_ACTION_IDS.reject, rejectPost(ctx)),
+    action(POST_ACTION_IDS.edit, editPost(ctx)),
+    action(POST_ACTION_IDS.markPublished, markPublished(ctx)),
+    action(POST_ACTION_IDS.retryPublish, retryPublish(ctx)),
+    action(POST_ACTION_IDS.approveNow, approvePostNow(ctx)),
+    action(POST_ACTION_IDS.publishNow, publishPostNow(ctx)),
+    action(POST_ACTION_IDS.showFullText, showPostText(ctx)),
+    action(new RegExp(`^${PLAN_ACTION_IDS.fill}(:|$)`), fillPlan(ctx)),
+    action(REPLY_ACTION_IDS.draft, draftReply(ctx)),
+    action(REPLY_ACTION_IDS.pickTemplate, pickReplyTemplate(ctx)),
+    action(REPLY_ACTION_IDS.overridePhi, overridePhi(ctx)),
+    action(REPLY_ACTION_IDS.markReplied, markReplied(ctx)),
+    action(VIDEO_ACTION_IDS.fix, fixVideo(ctx)),
+  ]);
 }

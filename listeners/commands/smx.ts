@@ -28,13 +28,19 @@ export const smxCommand =
   }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
     await ack();
     const { name, args } = splitCommandText(command.text ?? '');
-    const log = ctx.logger.child({ command: 'smx', subcommand: name || 'help', user: command.user_id });
+    // Made only when something is logged: pino's child() serialises and redacts its bindings when it is made, about
+    // 16 KB of garbage each — on every request, most of which log nothing (bench:ack).
+    let child: SmxContext['logger'] | undefined;
+    const log = () => {
+      child ??= ctx.logger.child({ command: 'smx', subcommand: name || 'help', user: command.user_id });
+      return child;
+    };
     // A response_url that fails or hangs: the answer comes as an ephemeral message (or DM) instead.
     const respond = reliableRespond(
       boltRespond,
       client,
       { user: command.user_id, channel: command.channel_id },
-      log,
+      { warn: (obj, msg) => log().warn(obj, msg) },
     );
     try {
       if (name === '') {
@@ -48,11 +54,11 @@ export const smxCommand =
       }
       await sub.run({ ctx, args, command, respond, client });
     } catch (err) {
-      const answer = logFailure(log, err, 'subcommand failed');
+      const answer = logFailure(log(), err, 'subcommand failed');
       try {
         await respond({ response_type: 'ephemeral', text: answer.message });
       } catch (respondErr) {
-        log.error({ err: respondErr }, 'could not tell the user about the failure');
+        log().error({ err: respondErr }, 'could not tell the user about the failure');
       }
     }
   };

@@ -14,6 +14,9 @@ interface Line {
   err?: { stack?: string };
   ref?: string;
   code?: string;
+  command?: string;
+  subcommand?: string;
+  user?: string;
 }
 
 function capture(): { logger: pino.Logger; lines: Line[] } {
@@ -80,7 +83,14 @@ describe('a sitting of normal use with mistakes', () => {
       expect(visibleText(responses[0]?.body)).not.toBe('');
     }
     expect(lines.filter((l) => l.level >= 50)).toEqual([]);
-    expect(lines.some((l) => l.level === 30 && l.msg === 'subcommand failed')).toBe(true);
+    const failed = lines.filter((l) => l.level === 30 && l.msg === 'subcommand failed');
+    expect(failed.length).toBeGreaterThan(0);
+    // Each line says which command, subcommand and user (the child logger, made only when something is logged).
+    for (const l of failed) {
+      expect(l.command).toBe('smx');
+      expect(['schedule', 'cancel', 'reschedule', 'goals', 'visits', 'audit']).toContain(l.subcommand);
+      expect(l.user).toMatch(/^U/);
+    }
     expect(JSON.stringify(lines)).not.toContain('"stack"');
   });
 });
