@@ -63,6 +63,8 @@ interface Result {
   loopP99Ms: number;
   /** CPU time of this process per request (user + system), the answers on response_url included. */
   cpuMsPerRequest: number;
+  /** CPU time of the embedded FerretDB process per request (the seen-request inserts), when it is measurable. */
+  dbCpuMsPerRequest: number | undefined;
 }
 
 let gcMs = 0;
@@ -94,6 +96,7 @@ async function load(name: string, url: string, slack: FakeSlack, count: number):
   loop.enable();
   const profile = await startProfile(name);
   const cpuBefore = process.cpuUsage();
+  const dbCpuBefore = dbCpuMs();
   const started = performance.now();
   const worker = async () => {
     while (next < count) {
@@ -135,6 +138,7 @@ async function load(name: string, url: string, slack: FakeSlack, count: number):
     worstGcMs,
     loopP99Ms: loop.percentile(99) / 1e6,
     cpuMsPerRequest: 0,
+    dbCpuMsPerRequest: undefined,
   };
   // Each round starts quiet: the answers still on their way to response_url (sent after the ack) arrive first.
   await waitFor('answers', () => (slack.responses.length >= count ? true : undefined), 60000);
@@ -143,6 +147,9 @@ async function load(name: string, url: string, slack: FakeSlack, count: number):
   answered += slack.responses.splice(0).length;
   const cpu = process.cpuUsage(cpuBefore);
   result.cpuMsPerRequest = (cpu.user + cpu.system) / 1000 / count;
+  const dbCpuAfter = dbCpuMs();
+  if (dbCpuBefore !== undefined && dbCpuAfter !== undefined)
+    result.dbCpuMsPerRequest = (dbCpuAfter - dbCpuBefore) / count;
   await profile.stop();
   return result;
 }
@@ -168,6 +175,20 @@ async function bareBolt(
   };
 }
 
+/** CPU time (ms) a process has used so far, from /proc (Linux); undefined elsewhere. */
+function processCpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15, in 1/100 s.
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
+let dbCpuMs: () => number | undefined = () => undefined;
+
 async function database(): Promise<{ db: Database; stop: () => Promise<void> }> {
   const uri = process.env.MONGODB_URI;
   if (uri)
@@ -176,6 +197,7 @@ async function database(): Promise<{ db: Database; stop: () => Promise<void> }> 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'smx-bench-'));
   const server = await startFerretdb(await ensureFerretdbBinary(logger), dir, logger);
   const db = await connectUri(server.uri, 'ferretdb', dir, 'smx_bench_ack');
+  dbCpuMs = () => processCpuMs(server.pid);
   return {
     db,
     stop: async () => {
@@ -258,10 +280,10 @@ async function main(): Promise<void> {
   await load('warmup', bare.url, slack, WARMUP);
   profiling = true;
   const rounds: Array<{ base: Result; mine: Result }> = [];
-  const header = `${'round'.padEnd(6)} ${'app'.padEnd(10)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'max ms'.padStart(8)} ${'non-200'.padStart(7)} ${'GC ms'.padStart(7)} ${'full GC'.padStart(7)} ${'worst GC'.padStart(8)} ${'loop p99'.padStart(8)} ${'CPU ms/req'.padStart(10)}`;
+  const header = `${'round'.padEnd(6)} ${'app'.padEnd(10)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'max ms'.padStart(8)} ${'non-200'.padStart(7)} ${'GC ms'.padStart(7)} ${'full GC'.padStart(7)} ${'worst GC'.padStart(8)} ${'loop p99'.padStart(8)} ${'CPU ms/req'.padStart(10)} ${'DB CPU'.padStart(6)}`;
   console.log(header);
   const row = (round: string, r: Result) =>
-    `${round.padEnd(6)} ${r.name.padEnd(10)} ${r.rps.toFixed(0).padStart(8)} ${r.p50.toFixed(2).padStart(8)} ${r.p99.toFixed(2).padStart(8)} ${r.max.toFixed(0).padStart(8)} ${String(r.errors).padStart(7)} ${r.gcMs.toFixed(0).padStart(7)} ${r.majorGcMs.toFixed(0).padStart(7)} ${r.worstGcMs.toFixed(1).padStart(8)} ${r.loopP99Ms.toFixed(1).padStart(8)} ${r.cpuMsPerRequest.toFixed(3).padStart(10)}`;
+    `${round.padEnd(6)} ${r.name.padEnd(10)} ${r.rps.toFixed(0).padStart(8)} ${r.p50.toFixed(2).padStart(8)} ${r.p99.toFixed(2).padStart(8)} ${r.max.toFixed(0).padStart(8)} ${String(r.errors).padStart(7)} ${r.gcMs.toFixed(0).padStart(7)} ${r.majorGcMs.toFixed(0).padStart(7)} ${r.worstGcMs.toFixed(1).padStart(8)} ${r.loopP99Ms.toFixed(1).padStart(8)} ${r.cpuMsPerRequest.toFixed(3).padStart(10)} ${(r.dbCpuMsPerRequest?.toFixed(2) ?? '-').padStart(6)}`;
   const ratios = (base: Result, mine: Result) =>
     `smx/bare: throughput ${(mine.rps / base.rps).toFixed(2)}x, p50 ${(mine.p50 / base.p50).toFixed(2)}x, p99 ${(mine.p99 / base.p99).toFixed(2)}x`;
   for (let i = 0; i < ROUNDS; i++) {

@@ -2,29 +2,43 @@
  * Bolt's `respond()` posts to the request's response_url with a bare `fetch` — no timeout, so a response_url that
  * never answers would hold the listener (and, with processBeforeResponse, the request) forever (issue 15).
  *  - `boundedFetch` is the fetch Bolt and the Web API client are given: calls outside the Web API base (response_url
- *    posts, file uploads) are aborted after RESPOND_TIMEOUT_MS; Web API calls keep the client's own timeout.
+ *    posts, file uploads) are aborted when they do not connect, answer or go on answering within RESPOND_TIMEOUT_MS;
+ *    Web API calls keep the client's own timeout.
  *  - `reliableRespond` wraps a `respond()`: when the response_url fails (timed out, expired, refused), an ephemeral
  *    answer is delivered another way — `chat.postEphemeral` in the channel, else a DM — and the failure is logged.
  *    An answer that was to replace the original message cannot be re-delivered that way: it is logged and rethrown.
  */
 import type { RespondArguments, RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
+import { Agent } from 'undici';
 
 export const RESPOND_TIMEOUT_MS = 10_000;
 
 type Fetch = typeof globalThis.fetch;
 
+/**
+ * Calls outside the Web API go through their own connection pool whose connect, response-headers and body-idle
+ * timeouts are `timeoutMs`: a response_url that does not connect, answer or go on answering within that is aborted.
+ * undici arms those timers for every request anyway (300 s by default), so bounding them costs nothing per request;
+ * an `AbortSignal.timeout()` per post (before) kept a timer, a weak reference and a finaliser alive for the whole
+ * 10 s after the post was done — thousands at a time under load, all for the GC to walk (bench:ack).
+ */
 export function boundedFetch(
   apiBase: string,
   timeoutMs = RESPOND_TIMEOUT_MS,
   base: Fetch = globalThis.fetch,
 ): Fetch {
+  const dispatcher = new Agent({
+    connect: { timeout: timeoutMs },
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+  });
   return (input, init) => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     if (url.startsWith(apiBase)) return base(input, init);
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
-    return base(input, { ...init, signal });
+    // `dispatcher` is undici's extension of fetch's options. Node's bundled undici types it with its own copy of the
+    // Dispatcher type; at run time it takes this one as it takes the global dispatcher, which importing undici sets.
+    return base(input, { ...init, dispatcher } as unknown as RequestInit);
   };
 }
 
