@@ -65,6 +65,8 @@ interface Result {
   cpuMsPerRequest: number;
   /** CPU time of the embedded FerretDB process per request (the seen-request inserts), when it is measurable. */
   dbCpuMsPerRequest: number | undefined;
+  /** Every ack's latency, sorted. */
+  latencies: number[];
 }
 
 let gcMs = 0;
@@ -139,6 +141,7 @@ async function load(name: string, url: string, slack: FakeSlack, count: number):
     loopP99Ms: loop.percentile(99) / 1e6,
     cpuMsPerRequest: 0,
     dbCpuMsPerRequest: undefined,
+    latencies,
   };
   // Each round starts quiet: the answers still on their way to response_url (sent after the ack) arrive first.
   await waitFor('answers', () => (slack.responses.length >= count ? true : undefined), 60000);
@@ -303,6 +306,14 @@ async function main(): Promise<void> {
   }
   if (process.env.BENCH_PROFILE) console.log(`CPU profiles of every round: ${process.env.BENCH_PROFILE}/`);
   const med = (pick: (r: { base: Result; mine: Result }) => number) => median(rounds.map(pick)).toFixed(2);
+  const pooled = (pick: (r: { base: Result; mine: Result }) => Result) =>
+    rounds.flatMap((r) => pick(r).latencies).sort((a, b) => a - b);
+  const [bareAll, smxAll] = [pooled((r) => r.base), pooled((r) => r.mine)];
+  const cpu = (pick: (r: { base: Result; mine: Result }) => Result) =>
+    median(rounds.map((r) => pick(r).cpuMsPerRequest)).toFixed(3);
+  console.log(
+    `all ${ROUNDS * REQUESTS} acks of each app pooled: p50 ${percentile(bareAll, 50).toFixed(2)} vs ${percentile(smxAll, 50).toFixed(2)} ms (${(percentile(smxAll, 50) / percentile(bareAll, 50)).toFixed(2)}x), p99 ${percentile(bareAll, 99).toFixed(2)} vs ${percentile(smxAll, 99).toFixed(2)} ms (${(percentile(smxAll, 99) / percentile(bareAll, 99)).toFixed(2)}x); CPU per request (median) bare Bolt ${cpu((r) => r.base)} ms, smx ${cpu((r) => r.mine)} ms`,
+  );
   console.log(
     `median of ${ROUNDS} rounds, smx/bare: throughput ${med((r) => r.mine.rps / r.base.rps)}x, p50 ${med((r) => r.mine.p50 / r.base.p50)}x, p99 ${med((r) => r.mine.p99 / r.base.p99)}x (goal p99 ≤ 1.2x); bare Bolt p99 median ${med((r) => r.base.p99)} ms, smx ${med((r) => r.mine.p99)} ms`,
   );
