@@ -29,21 +29,23 @@ function makeApp(): { app: App; ran: string[] } {
   return { app, ran };
 }
 
-async function click(app: App, actionId: string): Promise<boolean> {
+/** Hands Bolt one request body; true when a listener acked it. */
+async function deliver(app: App, body: Record<string, unknown>): Promise<boolean> {
   let acked = false;
   await app.processEvent({
-    body: {
-      type: 'block_actions',
-      team: { id: 'T0TEST' },
-      user: { id: 'U0CLICK' },
-      actions: [{ type: 'button', action_id: actionId, block_id: 'b', action_ts: '1' }],
-    },
+    body: { team: { id: 'T0TEST' }, user: { id: 'U0CLICK' }, ...body },
     ack: async () => {
       acked = true;
     },
   });
   return acked;
 }
+
+const click = (app: App, actionId: string) =>
+  deliver(app, {
+    type: 'block_actions',
+    actions: [{ type: 'button', action_id: actionId, block_id: 'b', action_ts: '1' }],
+  });
 
 test('anyRoute matches exactly the routes’ ids', () => {
   const re = anyRoute(['approve_post', 'reject.post', /^plan_fill_canned(:|$)/]);
@@ -65,21 +67,11 @@ test('each action id runs its own listener only; an unknown one runs none and is
 
 test('a view submission routes by callback_id; another callback_id runs nothing', async () => {
   const { app, ran } = makeApp();
-  const submit = async (callbackId: string) => {
-    let acked = false;
-    await app.processEvent({
-      body: {
-        type: 'view_submission',
-        team: { id: 'T0TEST' },
-        user: { id: 'U0CLICK' },
-        view: { id: 'V1', callback_id: callbackId, state: { values: {} }, private_metadata: '' },
-      },
-      ack: async () => {
-        acked = true;
-      },
+  const submit = (callbackId: string) =>
+    deliver(app, {
+      type: 'view_submission',
+      view: { id: 'V1', callback_id: callbackId, state: { values: {} }, private_metadata: '' },
     });
-    return acked;
-  };
   expect(await submit('schedule_post')).toBe(true);
   expect(await submit('schedule_post_x')).toBe(false);
   expect(ran).toEqual(['schedule view']);
