@@ -1,45 +1,27 @@
 /**
- * bench:ack — how fast smx acknowledges a signed `/smx help`, against a bare Bolt app doing the same job, in the
- * same process, same machine, same load, same Bolt version. Rounds alternate the two apps (and which goes first);
- * each prints requests/s, p50 and p99 of both and the ratios, then the medians over the rounds.
+ * bench:ack — how fast smx acknowledges a signed `/smx help`, against a bare Bolt app doing the same job, on the
+ * same machine, same load, same Bolt version. Rounds alternate the two apps (and which goes first); each prints
+ * requests/s, p50 and p99 of both and the ratios, then the medians over the rounds and all acks pooled.
  *
- * bare Bolt: Bolt's HTTPReceiver with its defaults (signature verification on), one `/smx` listener that acks and
- * then respond()s with the same help message smx sends (rendered once); no guard, no database, no logging of its own.
- * smx: the whole app as `npm start` builds it — the request guard, the seen-request claim in the embedded FerretDB,
- * every listener registered, pino logging JSON at info (to a file here, synchronously like stdout).
- * Both answer on a fake response_url in this process; the load generator is this process too. Each round also prints
- * where a slow ack's time goes in this process: GC (all, full collections, the longest pause), the event loop's p99
- * delay, and CPU per request (answers on response_url included; the load generator and fake Slack are in both).
- * The fake's record of answers is counted and emptied after each load, so neither app's full GCs walk the other's.
+ * Each app runs in a process of its own (bench/ack-app.ts, which describes both apps), so its GC is its own; this
+ * process is the load generator and the fake Slack whose response_url both answer on. Each round also prints where a
+ * slow ack's time goes in the app's process: GC (all, full collections, the longest pause), the event loop's p99
+ * delay, CPU per request (answers on response_url included) and the embedded FerretDB's CPU per request.
+ * The fake's record of answers is counted and emptied after each load.
  *
  *   npm run bench:ack                        # 5 rounds of 1000 requests per app, concurrency 16
  *   BENCH_ROUNDS=3 BENCH_REQUESTS=2000 BENCH_CONCURRENCY=32 npm run bench:ack
- *   BENCH_PROFILE=/tmp/ack-profiles npm run bench:ack     # CPU profiles of each app's rounds
+ *   BENCH_PROFILE=/tmp/ack-profiles npm run bench:ack     # CPU profiles of each app's rounds (smx-1.cpuprofile …)
  */
-import fs from 'node:fs';
-import type { Server } from 'node:http';
-import { Session } from 'node:inspector/promises';
-import type { AddressInfo } from 'node:net';
+import { type ChildProcess, fork } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
-import {
-  constants,
-  monitorEventLoopDelay,
-  type PerformanceEntry,
-  PerformanceObserver,
-} from 'node:perf_hooks';
-import { App, HTTPReceiver } from '@slack/bolt';
-import pino from 'pino';
 import { renderHelp } from '../listeners/commands/smx/help';
-import { createSmxApp } from '../src/app';
 import { loadConfig } from '../src/config';
-import { connectUri, type Database } from '../src/db';
-import { ensureFerretdbBinary, startFerretdb } from '../src/db/ferretdb';
-import { createLogger } from '../src/logger';
-import { newOwnerId } from '../src/services/claims';
 import { waitFor } from '../test/fakes/http';
 import { FAKE_BOT_TOKEN, FakeSlack } from '../test/fakes/slack';
 import { slackSignature, TEST_SIGNING_SECRET } from '../test/support/signing';
+import type { AppKind, AppStats, FromApp, ToApp } from './ack-app';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1000);
@@ -48,57 +30,82 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 1000);
 const boltVersion = (require('@slack/bolt/package.json') as { version: string }).version;
 
-interface Result {
+interface Result extends Omit<AppStats, 'cpuMs' | 'dbCpuMs'> {
   name: string;
   rps: number;
   p50: number;
   p99: number;
   max: number;
   errors: number;
-  /** Where a slow ack's time went, in this process: GC pauses (sum) and the event loop's worst delay. */
-  gcMs: number;
-  /** Of which full (mark-compact) collections, and the longest single pause. */
-  majorGcMs: number;
-  worstGcMs: number;
-  loopP99Ms: number;
-  /** CPU time of this process per request (user + system), the answers on response_url included. */
   cpuMsPerRequest: number;
-  /** CPU time of the embedded FerretDB process per request (the seen-request inserts), when it is measurable. */
   dbCpuMsPerRequest: number | undefined;
   /** Every ack's latency, sorted. */
   latencies: number[];
 }
 
-let gcMs = 0;
-let majorGcMs = 0;
-let worstGcMs = 0;
-new PerformanceObserver((list) => {
-  for (const e of list.getEntries()) {
-    gcMs += e.duration;
-    const kind = (e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind;
-    if (kind === constants.NODE_PERFORMANCE_GC_MAJOR) majorGcMs += e.duration;
-    worstGcMs = Math.max(worstGcMs, e.duration);
+/** One app's process: forked, then driven by messages (bench/ack-app.ts). */
+class AppProcess {
+  private waiting: Array<(m: FromApp) => void> = [];
+  url = '';
+  private constructor(
+    readonly kind: AppKind,
+    private readonly child: ChildProcess,
+  ) {
+    child.on('message', (m: FromApp) => this.waiting.shift()?.(m));
+    child.on('exit', (code) => {
+      if (code) {
+        console.error(`the ${kind} process exited with ${code}`);
+        process.exit(1);
+      }
+    });
   }
-}).observe({ entryTypes: ['gc'] });
+
+  static async start(kind: AppKind, env: Record<string, string>): Promise<AppProcess> {
+    const child = fork(path.join(__dirname, 'ack-app.ts'), [kind], {
+      env: { ...process.env, ...env },
+      execArgv: process.execArgv,
+    });
+    const app = new AppProcess(kind, child);
+    const ready = await app.next();
+    if (ready.type !== 'ready') throw new Error(`${kind}: unexpected ${ready.type}`);
+    app.url = ready.url;
+    return app;
+  }
+
+  private next(): Promise<FromApp> {
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  async ask(m: ToApp): Promise<FromApp> {
+    const answer = this.next();
+    this.child.send(m);
+    return answer;
+  }
+}
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
 let answered = 0;
+let profiling = false;
+const profiled = new Map<AppKind, number>();
 
-async function load(name: string, url: string, slack: FakeSlack, count: number): Promise<Result> {
+/** BENCH_PROFILE=dir: the file for this load's CPU profile (measured rounds only), or none. */
+function profileFile(kind: AppKind): string | undefined {
+  const dir = process.env.BENCH_PROFILE;
+  if (!dir || !profiling) return undefined;
+  const n = (profiled.get(kind) ?? 0) + 1;
+  profiled.set(kind, n);
+  return path.join(dir, `${kind}-${n}.cpuprofile`);
+}
+
+async function load(name: string, app: AppProcess, slack: FakeSlack, count: number): Promise<Result> {
   const latencies: number[] = [];
   let errors = 0;
   let next = 0;
-  const gcBefore = gcMs;
-  const majorBefore = majorGcMs;
-  worstGcMs = 0;
-  const loop = monitorEventLoopDelay({ resolution: 5 });
-  loop.enable();
-  const profile = await startProfile(name);
-  const cpuBefore = process.cpuUsage();
-  const dbCpuBefore = dbCpuMs();
+  const file = profileFile(app.kind);
+  await app.ask({ type: 'start', ...(file ? { profile: file } : {}) });
   const started = performance.now();
   const worker = async () => {
     while (next < count) {
@@ -114,7 +121,7 @@ async function load(name: string, url: string, slack: FakeSlack, count: number):
         trigger_id: 't',
       }).toString();
       const t0 = performance.now();
-      const res = await fetch(`${url}/slack/events`, {
+      const res = await fetch(`${app.url}/slack/events`, {
         method: 'POST',
         body,
         headers: { 'content-type': 'application/x-www-form-urlencoded', ...slackSignature(body) },
@@ -126,115 +133,25 @@ async function load(name: string, url: string, slack: FakeSlack, count: number):
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   const seconds = (performance.now() - started) / 1000;
-  loop.disable();
   latencies.sort((a, b) => a - b);
-  const result: Result = {
+  // Each round starts quiet: the answers still on their way to response_url (sent after the ack) arrive first.
+  await waitFor('answers', () => (slack.responses.length >= count ? true : undefined), 60000);
+  // Counted, then dropped: the fake keeps every answer's parsed body.
+  answered += slack.responses.splice(0).length;
+  const stats = await app.ask({ type: 'stop' });
+  if (stats.type !== 'stats') throw new Error(`${app.kind}: unexpected ${stats.type}`);
+  const { cpuMs, dbCpuMs, ...rest } = stats.stats;
+  return {
     name,
     rps: count / seconds,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
     max: latencies[latencies.length - 1] ?? Number.NaN,
     errors,
-    gcMs: gcMs - gcBefore,
-    majorGcMs: majorGcMs - majorBefore,
-    worstGcMs,
-    loopP99Ms: loop.percentile(99) / 1e6,
-    cpuMsPerRequest: 0,
-    dbCpuMsPerRequest: undefined,
+    ...rest,
+    cpuMsPerRequest: cpuMs / count,
+    dbCpuMsPerRequest: dbCpuMs === undefined ? undefined : dbCpuMs / count,
     latencies,
-  };
-  // Each round starts quiet: the answers still on their way to response_url (sent after the ack) arrive first.
-  await waitFor('answers', () => (slack.responses.length >= count ? true : undefined), 60000);
-  // Counted, then dropped: the fake keeps every answer's parsed body, and thousands of help messages kept alive
-  // would make each full GC slower for whichever app happens to be running then.
-  answered += slack.responses.splice(0).length;
-  const cpu = process.cpuUsage(cpuBefore);
-  result.cpuMsPerRequest = (cpu.user + cpu.system) / 1000 / count;
-  const dbCpuAfter = dbCpuMs();
-  if (dbCpuBefore !== undefined && dbCpuAfter !== undefined)
-    result.dbCpuMsPerRequest = (dbCpuAfter - dbCpuBefore) / count;
-  await profile.stop();
-  return result;
-}
-
-async function bareBolt(
-  slack: FakeSlack,
-  answer: Record<string, unknown>,
-): Promise<{ url: string; stop: () => Promise<void> }> {
-  const receiver = new HTTPReceiver({ signingSecret: TEST_SIGNING_SECRET, processBeforeResponse: false });
-  const app = new App({
-    token: FAKE_BOT_TOKEN,
-    receiver,
-    clientOptions: { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } },
-  });
-  app.command('/smx', async ({ ack, respond }) => {
-    await ack();
-    await respond({ response_type: 'ephemeral', ...answer });
-  });
-  const server = (await receiver.start(0)) as Server;
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    stop: async () => void (await app.stop()),
-  };
-}
-
-/** CPU time (ms) a process has used so far, from /proc (Linux); undefined elsewhere. */
-function processCpuMs(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
-  try {
-    // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15, in 1/100 s.
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return undefined;
-  }
-}
-
-let dbCpuMs: () => number | undefined = () => undefined;
-
-async function database(): Promise<{ db: Database; stop: () => Promise<void> }> {
-  const uri = process.env.MONGODB_URI;
-  if (uri)
-    return { db: await connectUri(uri, 'mongodb', 'MONGODB_URI', 'smx_bench_ack'), stop: async () => {} };
-  const logger = pino({ level: 'warn' });
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'smx-bench-'));
-  const server = await startFerretdb(await ensureFerretdbBinary(logger), dir, logger);
-  const db = await connectUri(server.uri, 'ferretdb', dir, 'smx_bench_ack');
-  dbCpuMs = () => processCpuMs(server.pid);
-  return {
-    db,
-    stop: async () => {
-      await db.close();
-      await server.stop();
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-/**
- * BENCH_PROFILE=dir: a CPU profile of every measured load, one file per app and round
- * (`dir/smx-3.cpuprofile`, `dir/bare-3.cpuprofile`; open them in Chrome DevTools), answers on response_url included.
- */
-let profiling = false;
-const profiled = new Map<string, number>();
-async function startProfile(name: string): Promise<{ stop: () => Promise<void> }> {
-  const dir = process.env.BENCH_PROFILE;
-  if (!dir || !profiling) return { stop: async () => {} };
-  fs.mkdirSync(dir, { recursive: true });
-  const session = new Session();
-  session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.setSamplingInterval', { interval: 200 });
-  await session.post('Profiler.start');
-  return {
-    stop: async () => {
-      const { profile } = await session.post('Profiler.stop');
-      const app = name === 'smx' ? 'smx' : 'bare';
-      const n = (profiled.get(app) ?? 0) + 1;
-      profiled.set(app, n);
-      fs.writeFileSync(path.join(dir, `${app}-${n}.cpuprofile`), JSON.stringify(profile));
-      session.disconnect();
-    },
   };
 }
 
@@ -251,7 +168,6 @@ const load1 = () =>
 
 async function main(): Promise<void> {
   const slack = await new FakeSlack().start();
-  const { db, stop: stopDb } = await database();
   const cfg = loadConfig({
     SLACK_BOT_TOKEN: FAKE_BOT_TOKEN,
     SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
@@ -259,28 +175,21 @@ async function main(): Promise<void> {
     PORT: '0',
   });
   if (!cfg.ok) throw new Error(cfg.problems.join('; '));
-  const logFile = path.join(os.tmpdir(), `smx-bench-ack-${process.pid}.log`);
-  const logDest = pino.destination({ dest: logFile, sync: true });
-  const smx = createSmxApp(
-    {
-      config: cfg.config,
-      logger: createLogger(cfg.config, logDest),
-      db,
-      now: () => new Date(),
-      instanceId: newOwnerId(),
-    },
-    { slackRetries: 0 },
-  );
-  const { port } = await smx.start();
-  const smxUrl = `http://127.0.0.1:${port}`;
-  const bare = await bareBolt(slack, { ...renderHelp(cfg.config) });
+  const env = {
+    BENCH_BOT_TOKEN: FAKE_BOT_TOKEN,
+    BENCH_SIGNING_SECRET: TEST_SIGNING_SECRET,
+    BENCH_SLACK_API_URL: slack.apiUrl,
+    BENCH_HELP: JSON.stringify(renderHelp(cfg.config)),
+  };
+  const smx = await AppProcess.start('smx', env);
+  const bare = await AppProcess.start('bare', env);
   console.log(
-    `bench:ack — ${ROUNDS} rounds × ${REQUESTS} signed /smx help per app, concurrency ${CONCURRENCY}, ${os.cpus().length} cores, Bolt ${boltVersion}, load average ${load1()}`,
+    `bench:ack — ${ROUNDS} rounds × ${REQUESTS} signed /smx help per app, concurrency ${CONCURRENCY}, ${os.cpus().length} cores, Bolt ${boltVersion}, each app in its own process, load average ${load1()}`,
   );
 
   // Warm both up, then alternate so neither gets a warmer machine.
-  await load('warmup', smxUrl, slack, WARMUP);
-  await load('warmup', bare.url, slack, WARMUP);
+  await load('warmup', smx, slack, WARMUP);
+  await load('warmup', bare, slack, WARMUP);
   profiling = true;
   const rounds: Array<{ base: Result; mine: Result }> = [];
   const header = `${'round'.padEnd(6)} ${'app'.padEnd(10)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'max ms'.padStart(8)} ${'non-200'.padStart(7)} ${'GC ms'.padStart(7)} ${'full GC'.padStart(7)} ${'worst GC'.padStart(8)} ${'loop p99'.padStart(8)} ${'CPU ms/req'.padStart(10)} ${'DB CPU'.padStart(6)}`;
@@ -292,11 +201,11 @@ async function main(): Promise<void> {
   for (let i = 0; i < ROUNDS; i++) {
     const bareFirst = i % 2 === 0;
     const first = bareFirst
-      ? await load('bare Bolt', bare.url, slack, REQUESTS)
-      : await load('smx', smxUrl, slack, REQUESTS);
+      ? await load('bare Bolt', bare, slack, REQUESTS)
+      : await load('smx', smx, slack, REQUESTS);
     const second = bareFirst
-      ? await load('smx', smxUrl, slack, REQUESTS)
-      : await load('bare Bolt', bare.url, slack, REQUESTS);
+      ? await load('smx', smx, slack, REQUESTS)
+      : await load('bare Bolt', bare, slack, REQUESTS);
     const base = bareFirst ? first : second;
     const mine = bareFirst ? second : first;
     rounds.push({ base, mine });
@@ -318,18 +227,12 @@ async function main(): Promise<void> {
     `median of ${ROUNDS} rounds, smx/bare: throughput ${med((r) => r.mine.rps / r.base.rps)}x, p50 ${med((r) => r.mine.p50 / r.base.p50)}x, p99 ${med((r) => r.mine.p99 / r.base.p99)}x (goal p99 ≤ 1.2x); bare Bolt p99 median ${med((r) => r.base.p99)} ms, smx ${med((r) => r.mine.p99)} ms`,
   );
 
-  console.log(
-    `answered on response_url: ${answered}/${2 * (WARMUP + ROUNDS * REQUESTS)}; heap used at the end ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MB`,
-  );
-  logDest.flushSync();
-  const logLines = fs.readFileSync(logFile, 'utf8').split('\n').filter(Boolean).length;
-  console.log(`smx wrote ${logLines} log lines at info; load average ${load1()}`);
-  fs.rmSync(logFile, { force: true });
-
-  await smx.stop();
-  await bare.stop();
+  console.log(`answered on response_url: ${answered}/${2 * (WARMUP + ROUNDS * REQUESTS)}`);
+  const smxEnd = await smx.ask({ type: 'exit' });
+  await bare.ask({ type: 'exit' });
+  const lines = smxEnd.type === 'exited' ? smxEnd.logLines : undefined;
+  console.log(`smx wrote ${lines ?? '?'} log lines at info; load average ${load1()}`);
   await slack.close();
-  await stopDb();
 }
 
 main().catch((err: unknown) => {
