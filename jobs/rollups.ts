@@ -1,9 +1,14 @@
 import mongoose from 'mongoose';
+import { insertNew } from '../models/insert-new';
+import { Post } from '../models/post';
 import { Review } from '../models/review';
-import { RollupDoc, TOTALS_ID } from '../models/rollup';
+import { RollupDoc, RollupMark, TOTALS_ID } from '../models/rollup';
 import { compactRollups } from '../src/services/rollup-compact';
 import { repairRollups } from '../src/services/rollup-repair';
 import type { Job } from './types';
+
+/** Marks a database whose approvals roll-up was built from its posts (or that had none when it was added). */
+const APPROVALS_BUILT = 'built:approvals';
 
 /** The collection of the first roll-up version (contributions summed by scans): replaced by rollup_docs. */
 const LEGACY_COLLECTION = 'rollups';
@@ -21,18 +26,31 @@ export const rollupJob: Job = {
   },
   /**
    * A database from before these roll-ups (reviews but no totals document yet, maybe the first version's `rollups`
-   * collection): build them from the archive now rather than at 03:30, and drop the old collection.
+   * collection): build them from the archive now rather than at 03:30, and drop the old collection. A database
+   * from before the approvals roll-up (posts, but no APPROVALS_BUILT marker) gets the same repair once.
    */
   async onStart({ ctx }) {
-    if ((await RollupDoc.findById(TOTALS_ID).lean()) || !(await Review.findOne({}, { _id: 1 }).lean()))
+    const needsBuild =
+      !(await RollupDoc.findById(TOTALS_ID).lean()) && (await Review.findOne({}, { _id: 1 }).lean()) !== null;
+    const approvalsBuilt = (await RollupMark.findById(APPROVALS_BUILT).lean()) !== null;
+    const needsApprovals = !approvalsBuilt && (await Post.findOne({}, { _id: 1 }).lean()) !== null;
+    if (!needsBuild && !needsApprovals) {
+      // No posts yet: every approval from now on is written as it happens.
+      if (!approvalsBuilt)
+        await insertNew(RollupMark.collection, [{ _id: APPROVALS_BUILT as never, at: ctx.now() }]);
       return;
-    // No margin: at start-up nothing else writes with this version yet, and the first version's recent
-    // contributions are in the collection dropped below, so the archive is the only complete record.
-    const result = await repairRollups(ctx, { marginMs: Number.NEGATIVE_INFINITY });
-    const db = mongoose.connection.db;
-    const legacy = db ? await db.listCollections({ name: LEGACY_COLLECTION }).toArray() : [];
-    if (db && legacy.length > 0) await db.dropCollection(LEGACY_COLLECTION);
-    ctx.logger.info({ job: 'rollup-repair', ...result }, 'roll-ups built for existing reviews');
+    }
+    // No margin for a first build: at start-up nothing else writes with this version yet, and the first version's
+    // recent contributions are in the collection dropped below, so the archive is the only complete record.
+    const result = await repairRollups(ctx, needsBuild ? { marginMs: Number.NEGATIVE_INFINITY } : {});
+    if (needsBuild) {
+      const db = mongoose.connection.db;
+      const legacy = db ? await db.listCollections({ name: LEGACY_COLLECTION }).toArray() : [];
+      if (db && legacy.length > 0) await db.dropCollection(LEGACY_COLLECTION);
+    }
+    if (result.ran)
+      await insertNew(RollupMark.collection, [{ _id: APPROVALS_BUILT as never, at: ctx.now() }]);
+    ctx.logger.info({ job: 'rollup-repair', ...result }, 'roll-ups built for existing reviews and posts');
   },
 };
 

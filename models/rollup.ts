@@ -1,6 +1,6 @@
 import { type InferSchemaType, model, Schema } from 'mongoose';
 
-export const ROLLUP_KINDS = ['reviews', 'response', 'posts'] as const;
+export const ROLLUP_KINDS = ['reviews', 'response', 'posts', 'approvals'] as const;
 export type RollupKind = (typeof ROLLUP_KINDS)[number];
 
 /**
@@ -17,8 +17,8 @@ export type RollupKind = (typeof ROLLUP_KINDS)[number];
  *   kind × day × facility × key, and one `totals` document (`_id: totals`: items stored per facility × source, and
  *   the list of months), each with `replaces`: the ids of the deltas already folded into it. Readers reach them by
  *   exact `_id` (a 30-day report with its previous period reads 2–3 of them).
- * - `rollup_marks`: the exactly-once markers of first actions (`response:<reviewId>`) and publications
- *   (`posts:<postId>:<target>`): the writer inserts the marker first and writes the delta only if it won, so a second
+ * - `rollup_marks`: the exactly-once markers of first actions (`response:<reviewId>`), publications
+ *   (`posts:<postId>:<target>`) and approvals (`approvals:<postId>:<version>`, `approvals-cleared:…`): the writer inserts the marker first and writes the delta only if it won, so a second
  *   insert for the same review or publication after its delta was folded and deleted still counts nothing. Nothing
  *   ever reads this collection; an insert checks its unique `_id` through SQLite's index.
  *
@@ -31,13 +31,17 @@ const deltaSchema = new Schema(
     kind: { type: String, enum: ROLLUP_KINDS, required: true },
     day: { type: String, required: true },
     facility: { type: String, default: null },
-    /** The review source, or the publish target for `posts`. */
+    /** The review source, the publish target for `posts`, `approved` or `cleared` for `approvals`. */
     key: { type: String, required: true },
     n: { type: Number, default: 0 },
     rated: { type: Number, default: 0 },
     ratingSum: { type: Number, default: 0 },
     negatives: { type: Number, default: 0 },
-    /** `response`: hours from arrival to first action, one per negative. */
+    /**
+     * `response`: hours from arrival to first action, one per negative. `approvals`: hours from submission to
+     * approval, one per approval (`approved`), or per approval an edit cleared again (`cleared`, filed under the day
+     * of the approval it takes back): readers count the approved hours less the cleared ones.
+     */
     hours: { type: [Number], default: undefined },
     /** When it was written: the repair job leaves keys with recent writes alone (see rollup-repair.ts). */
     at: { type: Date, required: true },

@@ -1,12 +1,13 @@
 /**
- * The figures behind `/smx metrics`, the weekly report and the App Home. Reviews, response times and posts come from
- * the daily roll-ups (services/rollups.ts) — one read of a small collection whatever the archive holds — and open
- * negatives from the review desk; reviews count on the local day they were written (`postedAt`). Averages are
- * sums ÷ counts; medians are taken in JS over the roll-ups' lists of hours.
+ * The figures behind `/smx metrics`, the weekly report and the App Home. Reviews, response times, posts and approval
+ * turnaround come from the daily roll-ups (services/rollups.ts) — one read of a small collection whatever the
+ * archive holds — open negatives from the review desk, and posts waiting for approval from the posts working set;
+ * reviews count on the local day they were written (`postedAt`). Averages are sums ÷ counts; medians are taken in
+ * JS over the roll-ups' lists of hours.
  */
 import { DateTime } from 'luxon';
 import { AudienceSnapshot } from '../../models/audience-snapshot';
-import { Post } from '../../models/post';
+import { PostDesk } from '../../models/post-working-set';
 import { ReviewDesk } from '../../models/review-desk';
 import { SourceState } from '../../models/source-state';
 import { Visit } from '../../models/visit';
@@ -22,10 +23,10 @@ import {
   resolvePeriods,
   sparklineBuckets,
 } from './metrics-periods';
+import { ensurePostWorkingSet } from './post-desk';
 import { OPEN_STATUSES } from './review-desk';
-import { loadRollups } from './rollups';
+import { loadRollups, standingApprovals } from './rollups';
 
-const HOUR = 3600 * 1000;
 /** Results come back in one reply: on FerretDB every getMore costs a round trip through its slow cursor path. */
 const ONE_BATCH = 100_000;
 
@@ -134,9 +135,9 @@ export async function computeMetrics(
     return p;
   };
 
-  const [goals, rows, open, approvals, waiting] = await Promise.all([
+  const [goals, rows, open, waiting] = await Promise.all([
     q(loadGoals()),
-    q(loadRollups(['reviews', 'response', 'posts'], prev.fromDay, cur.toDay)),
+    q(loadRollups(['reviews', 'response', 'posts', 'approvals'], prev.fromDay, cur.toDay)),
     q(
       ReviewDesk.find(
         {
@@ -149,15 +150,7 @@ export async function computeMetrics(
         .batchSize(ONE_BATCH)
         .lean(),
     ),
-    q(
-      Post.find(
-        { approvedAt: { $gte: prev.start, $lte: cur.end } },
-        { _id: 0, submittedAt: 1, approvedAt: 1 },
-      )
-        .batchSize(ONE_BATCH)
-        .lean(),
-    ),
-    q(Post.countDocuments({ status: 'pending_approval' }).exec()),
+    q(waitingForApproval(ctx.now())),
   ]);
 
   // Reviews and feedback, response times and posts, from the roll-ups.
@@ -166,9 +159,19 @@ export async function computeMetrics(
   const now = side();
   const before = side();
   const postCounts = new Map<string, { cur: number; prev: number }>();
+  // Approval turnaround, in hours, by the day of the approval; an approval an edit cleared again is taken out.
+  const approvals = {
+    cur: { approved: [] as number[], cleared: [] as number[] },
+    prev: { approved: [] as number[], cleared: [] as number[] },
+  };
   for (const r of rows) {
     const isCur = inRange(r.day, cur);
     if (!isCur && !inRange(r.day, prev)) continue;
+    if (r.kind === 'approvals') {
+      const a = isCur ? approvals.cur : approvals.prev;
+      (r.key === 'cleared' ? a.cleared : a.approved).push(...(r.hours ?? []));
+      continue;
+    }
     if (r.kind === 'posts') {
       const c = postCounts.get(r.key) ?? { cur: 0, prev: 0 };
       if (isCur) c.cur += r.n;
@@ -197,16 +200,8 @@ export async function computeMetrics(
   let oldestOpenMs = Number.POSITIVE_INFINITY;
   for (const o of open) oldestOpenMs = Math.min(oldestOpenMs, new Date(o.ingestedAt).getTime());
 
-  // Approval turnaround, in hours, by when the approval happened.
-  const curApprovals: number[] = [];
-  const prevApprovals: number[] = [];
-  for (const p of approvals) {
-    if (!p.approvedAt || !p.submittedAt) continue;
-    const at = new Date(p.approvedAt);
-    const h = (at.getTime() - new Date(p.submittedAt).getTime()) / HOUR;
-    if (at >= cur.start && at <= cur.end) curApprovals.push(h);
-    else if (at >= prev.start && at <= prev.end) prevApprovals.push(h);
-  }
+  const curApprovals = standingApprovals(approvals.cur.approved, approvals.cur.cleared);
+  const prevApprovals = standingApprovals(approvals.prev.approved, approvals.prev.cleared);
 
   // Posting cadence: targets with a goal, a connection or a publication.
   const targetNames = new Set<string>([
@@ -270,6 +265,12 @@ export async function computeMetrics(
     audience,
     queries,
   };
+}
+
+/** Posts waiting for an approval, from the posts working set (every post not final is on it). */
+async function waitingForApproval(now: Date): Promise<number> {
+  await ensurePostWorkingSet(now);
+  return (await PostDesk.find({ status: 'pending_approval' }, { _id: 1 }).batchSize(ONE_BATCH).lean()).length;
 }
 
 export async function visitsByMonth(

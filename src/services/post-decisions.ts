@@ -23,6 +23,7 @@ import { POST_MESSAGES } from './post-messages';
 import { phiBlocks, runPhi } from './post-phi';
 import { type PostView, toView } from './post-view';
 import { CANCELLED_NOTE, findPost, publishKey, refreshCard, reload, runChecks, tellUser } from './posts';
+import { insertApproval } from './rollups';
 import { parseWhen } from './when';
 
 export const POST_KIND = 'post';
@@ -125,6 +126,8 @@ interface Change {
   after?: Record<string, unknown>;
   /** What the author is told by DM once the decision is won (not sent when the author is the actor). */
   dm?: (updated: PostView) => string;
+  /** The decision's contribution to the roll-ups (services/rollups.ts), written once it is won. */
+  rollup?: (updated: PostView) => Promise<void>;
 }
 
 /** Takes the decision on the post's current version; when won, records it, updates the card and tells the author. */
@@ -157,6 +160,17 @@ async function applyDecision(ctx: SmxContext, client: WebClient, c: Change): Pro
     problems.push('its history entry could not be written');
   }
   const updated = r.doc ? toView(r.doc) : await reload(c.post.id);
+  if (c.rollup) {
+    try {
+      await c.rollup(updated);
+    } catch (err) {
+      // Applied all the same; the nightly roll-up repair rebuilds the figure from the posts.
+      ctx.logger.error(
+        { err, postId: c.post.shortId, action: c.action },
+        'roll-up entry lost for a decision',
+      );
+    }
+  }
   const dm = c.dm && updated.authorId !== c.actor ? c.dm(updated) : undefined;
   problems.push(
     ...(await announceInOrder(
@@ -211,6 +225,13 @@ export async function approvePost(
     actor: userId,
     set: { status: 'approved', approvedBy: userId, approvedAt: now, ...(late ? { scheduledAt: now } : {}) },
     before: { status: post.status, revision, scheduledAt: post.scheduledAt },
+    rollup: (p) =>
+      insertApproval(
+        { id: post.id, version: post.version, submittedAt: p.submittedAt, approvedAt: p.approvedAt ?? now },
+        false,
+        ctx.config.timezone,
+        ctx.now(),
+      ),
     dm: (p) => {
       const what = `${postKind(p.kind).noun.toLowerCase()} *${p.shortId}*`;
       const hand = handTarget(p);
@@ -321,6 +342,16 @@ export async function editPost(
       textBy: userId,
     },
     before: { text: post.text, revision, status: post.status, approvedBy: post.approvedBy },
+    // An approval the edit clears leaves the approval-turnaround figures of its day.
+    rollup: async () => {
+      if (post.approvedAt === null) return;
+      await insertApproval(
+        { id: post.id, version: post.version, submittedAt: post.submittedAt, approvedAt: post.approvedAt },
+        true,
+        ctx.config.timezone,
+        ctx.now(),
+      );
+    },
     dm: (p) =>
       `:pencil2: <@${userId}> edited your post *${p.shortId}*${post.status === 'approved' ? '; its approval was cleared and it needs approving again' : ''}.`,
   });

@@ -3,7 +3,7 @@
  * from the archive, which stays the source of truth. It is what makes data stored before the roll-ups existed (or by
  * an older version, or written directly) count, and fixes a key whose delta was lost in a crash.
  *
- * ONE pass over the archive (reviews, then publications, only the fields the figures and the desk need), then one
+ * ONE pass over the archive (reviews, then publications and posts, only the fields the figures and the desk need), then one
  * `_id` read per month document. No `$in` query against the archive (on FerretDB each is a full scan): when the desk
  * or the inbox lacks copies (a crash, a database from before them), ONE more pass fetches them all. It holds the compactor's claim (rollup-compact.ts): it writes month documents exactly like a compaction
  * does — old rows + the deltas of its snapshot, `replaces` += their ids — except that a key with no recent write
@@ -22,6 +22,7 @@ import { randomUUID } from 'node:crypto';
 import { DigestInbox, inboxDocFor } from '../../models/digest-inbox';
 import { DigestLog } from '../../models/digest-log';
 import { insertNew } from '../../models/insert-new';
+import { Post } from '../../models/post';
 import { Publication } from '../../models/publication';
 import { Review } from '../../models/review';
 import { deskDocFor, ReviewDesk } from '../../models/review-desk';
@@ -42,6 +43,7 @@ import {
 } from './rollup-compact';
 import {
   addRow,
+  approvalHours,
   type DeltaRow,
   type FoldedDoc,
   keyOf,
@@ -239,6 +241,33 @@ async function repair(
     if (recent(p.publishedAt)) busy.add(rowKey(row));
   }
   phase('publications');
+  // Approvals: every post's standing approval. A post changed within the margin may have just had its approval
+  // cleared, and the day of that approval is no longer on the post: then every approvals key keeps its figures.
+  let approvalsBusy = false;
+  for await (const p of Post.find({}, { submittedAt: 1, approvedAt: 1, updatedAt: 1 })
+    .batchSize(10_000)
+    .lean()
+    .cursor()) {
+    if (recent(p.updatedAt)) approvalsBusy = true;
+    if (!p.approvedAt || !p.submittedAt) continue;
+    addRow(truth, {
+      kind: 'approvals',
+      day: localDay(p.approvedAt, tz),
+      facility: null,
+      key: 'approved',
+      ...zero(),
+      n: 1,
+      hours: [approvalHours(p.submittedAt, p.approvedAt)],
+    });
+  }
+  // An approval and the edit that cleared it are two keys of one day: they are kept or rebuilt together.
+  const isBusy = (r: RollupRow) =>
+    r.kind === 'approvals'
+      ? approvalsBusy ||
+        busy.has(keyOf('approvals', r.day, null, 'approved')) ||
+        busy.has(keyOf('approvals', r.day, null, 'cleared'))
+      : busy.has(rowKey(r));
+  phase('posts');
 
   // 3. Every month document (by `_id`), rebuilt key by key.
   const totalsOld = (await readDocs([TOTALS_ID])).get(TOTALS_ID) ?? null;
@@ -276,7 +305,7 @@ async function repair(
     const rows = new Map<string, RollupRow>();
     for (const k of new Set([...seen.keys(), ...want.keys()])) {
       keysChecked++;
-      const keep = busy.has(k) ? seen.get(k) : want.get(k);
+      const keep = isBusy((seen.get(k) ?? want.get(k)) as RollupRow) ? seen.get(k) : want.get(k);
       if (!sameRow(seen.get(k), keep)) keysRebuilt++;
       if (keep) rows.set(k, keep);
     }

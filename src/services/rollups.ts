@@ -338,6 +338,46 @@ export async function insertPublished(
   );
 }
 
+/** Hours from a post's submission to its approval: what the approval-turnaround median is taken over. */
+export const approvalHours = (submittedAt: Date, approvedAt: Date) =>
+  (new Date(approvedAt).getTime() - new Date(submittedAt).getTime()) / HOUR;
+
+/**
+ * An approval (`cleared` false) or an edit that cleared one (`cleared` true), once per post version (the decision
+ * on a version is exactly-once: decisions.ts). Both file the approval's hours under the local day it was approved,
+ * so a cleared approval leaves the day it was counted in.
+ */
+export async function insertApproval(
+  post: { id: string; version: number; submittedAt: Date; approvedAt: Date },
+  cleared: boolean,
+  timezone: string,
+  at: Date,
+): Promise<void> {
+  await insertOnce(
+    `${cleared ? 'approvals-cleared' : 'approvals'}:${post.id}:${post.version}`,
+    {
+      kind: 'approvals',
+      day: localDay(post.approvedAt, timezone),
+      facility: null,
+      key: cleared ? 'cleared' : 'approved',
+      ...zero(),
+      n: 1,
+      hours: [approvalHours(post.submittedAt, post.approvedAt)],
+    },
+    at,
+  );
+}
+
+/** The approved hours less the cleared ones (as multisets: a cleared approval takes out its own hours once). */
+export function standingApprovals(approved: readonly number[], cleared: readonly number[]): number[] {
+  const out = new Map<number, number>();
+  for (const h of approved) out.set(h, (out.get(h) ?? 0) + 1);
+  for (const h of cleared) out.set(h, (out.get(h) ?? 0) - 1);
+  const hours: number[] = [];
+  for (const [h, n] of out) for (let i = 0; i < n; i++) hours.push(h);
+  return hours;
+}
+
 /** The month documents' ids that cover the local days `fromDay`..`toDay`. */
 export function monthsBetween(fromDay: string, toDay: string): string[] {
   const out: string[] = [];
@@ -377,9 +417,12 @@ export function liveDeltas(deltas: readonly DeltaRow[], docs: readonly FoldedDoc
   return folded.size === 0 ? [...deltas] : deltas.filter((d) => !folded.has(d._id));
 }
 
+/** Kinds that have no facility: a facility's report counts them whole. */
+const WITHOUT_FACILITY: readonly RollupKind[] = ['posts', 'approvals'];
+
 /**
- * The roll-up rows of some kinds for a range of local days, optionally one facility (posts have none and are always
- * included): the month documents' rows plus the deltas not folded yet. Rows of one key may come more than once;
+ * The roll-up rows of some kinds for a range of local days, optionally one facility (posts and approvals have none
+ * and are always included): the month documents' rows plus the deltas not folded yet. Rows of one key may come more than once;
  * readers sum them.
  */
 export async function loadRollups(
@@ -392,7 +435,7 @@ export async function loadRollups(
     kinds.includes(r.kind) &&
     r.day >= fromDay &&
     r.day <= toDay &&
-    (facility === undefined || r.kind === 'posts' || r.facility === facility);
+    (facility === undefined || WITHOUT_FACILITY.includes(r.kind) || r.facility === facility);
   const { deltas, docs } = await readFolded(
     {
       kind: kinds.length === 1 ? kinds[0] : { $in: [...kinds] },

@@ -105,5 +105,6 @@ export async function seedPosts(items: PostSeed[]): Promise<string[]> {
   const res = await Post.collection.insertMany(docs);
   // Straight into the collection, like data from before the posts working set: build it as a first start does.
   await backfillPostWorkingSet(new Date(0));
+  await rebuildDerived(TZ); // the approvals roll-up, from the posts
   return Object.values(res.insertedIds).map(String);
 }
