@@ -24,7 +24,7 @@ import { REVIEW_ACTION_IDS } from '../src/slack/ids';
 import { localDay } from '../src/slack/time';
 import { FakeSlack } from '../test/fakes/slack';
 import { startTestApp, type TestApp } from '../test/support/app';
-import { NOW, seed, TZ } from './seed';
+import { LAYOUT, NOW, seed, TZ } from './seed';
 
 const REPEATS = Number(process.env.SMX_BENCH_REPEATS ?? 5);
 const TRACE = process.env.SMX_BENCH_TRACE === '1';
@@ -129,7 +129,9 @@ async function main(): Promise<void> {
     uri = ferret.uri;
     kind = 'embedded FerretDB v1.24.2 (SQLite)';
   }
-  console.log(`bench:commands on ${kind}, ${os.cpus().length} CPU(s), median of ${REPEATS} per figure`);
+  console.log(
+    `bench:commands on ${kind}, ${os.cpus().length} CPU(s), median of ${REPEATS} per figure, archive layout ${LAYOUT} (SMX_BENCH_LAYOUT; see bench/seed.ts)`,
+  );
   const name = `smx_bench_cmd_${Date.now().toString(36)}`;
   let db: Database | undefined;
   const slack = await new FakeSlack().start();

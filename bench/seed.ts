@@ -1,4 +1,13 @@
-/** Seeds an archive straight into the database for the benches: reviews, posts, publications, visits, snapshots. */
+/**
+ * Seeds an archive straight into the database for the benches: reviews, posts, publications, visits, snapshots.
+ *
+ * Layout (SMX_BENCH_LAYOUT): `history` (the default) is one hospital's archive growing with the years: the first
+ * RECENT_REVIEWS reviews and RECENT_POSTS posts fill the last DAYS days — the same data at every size — and every
+ * review and post beyond them lies in the HISTORY_DAYS before that, long handled. So at 100k the same questions
+ * (the last 30 days, the open items, the queue) are asked over 100 times the archive: what issue 14 asks to cost the
+ * same. `dense` puts every item in the last DAYS days: at 100k the daily volume, the open backlog and the posts
+ * waiting are 100 times larger too, so the working sets grow with them (a stricter test than the issue's).
+ */
 import { DateTime } from 'luxon';
 import type mongoose from 'mongoose';
 import { AudienceSnapshot } from '../models/audience-snapshot';
@@ -12,6 +21,10 @@ import { localDay, localWeek } from '../src/slack/time';
 export const TZ = 'Asia/Kolkata';
 export const NOW = new Date('2026-11-24T12:00:00Z');
 const DAYS = 200;
+const HISTORY_DAYS = 5 * 365;
+export const RECENT_REVIEWS = 1_000;
+export const RECENT_POSTS = 50;
+export const LAYOUT: 'history' | 'dense' = process.env.SMX_BENCH_LAYOUT === 'dense' ? 'dense' : 'history';
 const SOURCES = ['google', 'facebook', 'x', 'feedback', 'practo'];
 const FACILITIES = [null, 'City Hospital', 'North Clinic'];
 const BATCH = 5000;
@@ -43,11 +56,21 @@ export async function seed(
   fromPost: number,
   posts: number,
 ): Promise<void> {
-  const rand = rng(reviews);
+  const rand = rng(LAYOUT === 'dense' ? reviews : fromReview + 1);
   const end = DateTime.fromJSDate(NOW, { zone: TZ });
+  /** When item `i` (of `recent` recent ones) happened: in the last DAYS days, or in the history before them. */
+  const when = (i: number, recent: number) =>
+    end
+      .minus({
+        minutes:
+          LAYOUT === 'dense' || i < recent
+            ? Math.floor(rand() * DAYS * 24 * 60)
+            : Math.floor((DAYS + rand() * HISTORY_DAYS) * 24 * 60),
+      })
+      .toJSDate();
   await insertBatches(Review as never, function* () {
     for (let i = fromReview; i < reviews; i++) {
-      const ingestedAt = end.minus({ minutes: Math.floor(rand() * DAYS * 24 * 60) }).toJSDate();
+      const ingestedAt = when(i, RECENT_REVIEWS);
       const negative = rand() < 0.2;
       // A team that keeps up: every negative older than two weeks has been acted on, half of the recent ones.
       const recent = NOW.getTime() - ingestedAt.getTime() < 14 * 24 * 3600_000;
@@ -75,8 +98,9 @@ export async function seed(
   });
   await insertBatches(Post as never, function* () {
     for (let i = fromPost; i < posts; i++) {
-      const submittedAt = end.minus({ minutes: Math.floor(rand() * DAYS * 24 * 60) }).toJSDate();
-      const waiting = i % 50 === 0;
+      const submittedAt = when(i, RECENT_POSTS);
+      // One post in fifty waits for approval — among the recent ones only, in the history layout.
+      const waiting = i % 50 === 0 && (LAYOUT === 'dense' || i < RECENT_POSTS);
       yield {
         shortId: `B${i}`,
         text: 'benchmark post',
@@ -91,7 +115,7 @@ export async function seed(
   });
   await insertBatches(Publication as never, function* () {
     for (let i = fromPost; i < posts; i++) {
-      const publishedAt = end.minus({ minutes: Math.floor(rand() * DAYS * 24 * 60) }).toJSDate();
+      const publishedAt = when(i, RECENT_POSTS);
       yield {
         postId: `B${i}`,
         target: i % 3 === 0 ? 'facebook' : 'x',
