@@ -3,11 +3,12 @@
  * from the archive, which stays the source of truth. It is what makes data stored before the roll-ups existed (or by
  * an older version, or written directly) count, and fixes a key whose delta was lost in a crash.
  *
- * ONE pass over the archive (reviews, then publications and posts, only the fields the figures and the desk need), then one
- * `_id` read per month document. No `$in` query against the archive (on FerretDB each is a full scan): when the desk
- * or the inbox lacks copies (a crash, a database from before them), ONE more pass fetches them all. It holds the compactor's claim (rollup-compact.ts): it writes month documents exactly like a compaction
- * does — old rows + the deltas of its snapshot, `replaces` += their ids — except that a key with no recent write
- * gets the archive's figures instead. So the reader argument of rollup-compact.ts holds unchanged, and:
+ * ONE pass over the archive (reviews, then publications and posts, only the fields the figures and the desk need),
+ * then one `_id` read per month document. No `$in` query against the archive (on FerretDB each is a full scan): when
+ * the desk or the inbox lacks copies (a crash, a database from before them), they are fetched by `_id`. It holds the
+ * compactor's claim (rollup-compact.ts): it writes month documents exactly like a compaction does — old rows + the
+ * deltas of its snapshot, `replaces` += their ids — except that a key with no recent write gets the archive's figures
+ * instead. So the reader argument of rollup-compact.ts holds unchanged, and:
  * - A key (kind, day, facility, source/target) with any write in the last REPAIR_MARGIN — a delta, or an item
  *   stored, edited or first acted on — keeps its folded figures: its writer may sit between the archive write and
  *   the delta insert, where the archive and the roll-ups legitimately disagree. A writer summing its batches holds
@@ -353,24 +354,17 @@ async function repair(
 }
 
 /**
- * The whole archive documents of some reviews. Review `_id`s are ObjectIds, and FerretDB v1 answers only STRING `_id`
- * lookups without a scan (measured: ~0.9 s per ObjectId lookup at 100k reviews, load 20), so this is one more pass
- * over the archive — only when something is missing (a crash, or a database from before the desk), and it stops
- * as soon as it has them all.
+ * The whole archive documents of some reviews, by `_id` (an index lookup on MongoDB and, with
+ * scripts/ferretdb/build.sh's patch, on FerretDB too), a few at a time. Only needed when something is missing: a
+ * crash, or a database from before the desk.
  */
 async function fullDocs(docs: readonly ArchiveDoc[]): Promise<ArchiveDoc[]> {
-  if (docs.length === 0) return [];
-  const wanted = new Set(docs.map((d) => String(d._id)));
   const out: ArchiveDoc[] = [];
-  const cursor = Review.collection.find({}).batchSize(10_000);
-  try {
-    for await (const d of cursor) {
-      if (!wanted.has(String(d._id))) continue;
-      out.push(d as unknown as ArchiveDoc);
-      if (out.length === wanted.size) break;
-    }
-  } finally {
-    await cursor.close();
+  for (let i = 0; i < docs.length; i += 20) {
+    const found = await Promise.all(
+      docs.slice(i, i + 20).map((d) => Review.collection.findOne({ _id: d._id as never })),
+    );
+    for (const f of found) if (f) out.push(f as unknown as ArchiveDoc);
   }
   return out;
 }
