@@ -471,15 +471,3 @@ export async function storedFacilities(): Promise<string[]> {
   for (const r of await storedTotals()) if (r.n > 0 && r.facility) out.add(r.facility);
   return [...out].sort((a, b) => a.localeCompare(b));
 }
-
-/** Sums rows per some key of theirs. */
-export function sumBy<T extends Figures>(rows: readonly T[], by: (r: T) => string): Map<string, Figures> {
-  const out = new Map<string, Figures>();
-  for (const r of rows) {
-    const k = by(r);
-    const f = out.get(k) ?? zero();
-    addFigures(f, r);
-    out.set(k, f);
-  }
-  return out;
-}

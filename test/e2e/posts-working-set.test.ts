@@ -13,9 +13,9 @@ import { queue as listQueue, QUEUE_STATUSES } from '../../src/services/posts';
 import { outboxSettled } from '../../src/services/slack-outbox';
 import { queueMessage } from '../../src/slack/blocks/post-queue';
 import { POST_ACTION_IDS } from '../../src/slack/ids';
-import { FakeSlack } from '../fakes/slack';
+import type { FakeSlack } from '../fakes/slack';
 import { FakeX } from '../fakes/x';
-import { startTestApp, type TestApp, visibleText } from '../support/app';
+import { startApprovalsApp, stopApprovalsApp, type TestApp, visibleText } from '../support/app';
 import { useTestDatabase } from '../support/db';
 
 const AUTHOR = 'U0STAFF';
@@ -33,19 +33,18 @@ describe('posts working set', () => {
   let clock = NOW;
 
   beforeAll(async () => {
-    slack = await new FakeSlack().start();
-    x = await new FakeX().start();
-    t = await startTestApp({
-      db: db(),
+    ({
       slack,
+      t,
+      target: x,
+    } = await startApprovalsApp(db(), new FakeX(), {
       now: () => clock,
-      env: { ...x.env(), SMX_APPROVALS_CHANNEL: CHANNEL, SMX_APPROVERS: APPROVER },
-    });
+      channel: CHANNEL,
+      approvers: APPROVER,
+    }));
   });
   afterAll(async () => {
-    await t.stop();
-    await slack.close();
-    await x.close();
+    await stopApprovalsApp({ t, slack, target: x });
   });
 
   /** What the archive itself says the queue is (the query `/smx queue` ran before the working set). */
