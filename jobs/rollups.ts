@@ -3,6 +3,7 @@ import { insertNew } from '../models/insert-new';
 import { Post } from '../models/post';
 import { Review } from '../models/review';
 import { RollupDoc, RollupMark, TOTALS_ID } from '../models/rollup';
+import { reconcilePostWorkingSet } from '../src/services/post-desk';
 import { compactRollups } from '../src/services/rollup-compact';
 import { repairRollups } from '../src/services/rollup-repair';
 import type { Job } from './types';
@@ -15,7 +16,7 @@ const LEGACY_COLLECTION = 'rollups';
 
 /**
  * Daily (SMX_ROLLUP_CRON, default 03:30 local): rebuilds the daily roll-ups and the review desk from the archive
- * where they disagree (services/rollup-repair.ts).
+ * where they disagree (services/rollup-repair.ts), and the posts working set from the posts (services/post-desk.ts).
  */
 export const rollupJob: Job = {
   name: 'rollup-repair',
@@ -23,6 +24,10 @@ export const rollupJob: Job = {
   async run({ ctx }) {
     const result = await repairRollups(ctx);
     ctx.logger.info({ job: 'rollup-repair', ...result }, 'roll-ups repaired');
+    // The posts working set, checked against the posts in the same off-peak run.
+    const posts = await reconcilePostWorkingSet(ctx.now());
+    if (posts.recopied > 0)
+      ctx.logger.warn({ job: 'rollup-repair', ...posts }, 'posts working set brought up to date');
   },
   /**
    * A database from before these roll-ups (reviews but no totals document yet, maybe the first version's `rollups`

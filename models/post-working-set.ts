@@ -15,7 +15,9 @@ import { insertNew } from './insert-new';
  * Kept by the Post schema's write hooks (models/post.ts: create, updateOne, deleteOne, deleteMany) through
  * `syncPostCopies`, which re-reads the post by `_id` after the write and copies it — and re-reads once more, so
  * that of two concurrent writes the last copy written always saw both. Built for data from before it, and after a
- * bulk insert that bypasses mongoose, by `backfillPostWorkingSet` (services/post-desk.ts).
+ * bulk insert that bypasses mongoose, by `backfillPostWorkingSet` (services/post-desk.ts). A copy a hook could not
+ * write (the database failed right after the post's write) never fails that write: it is made again before the next
+ * read of the desk, and the nightly `reconcilePostWorkingSet` catches what a crash in between left behind.
  */
 const postDeskSchema = new Schema({}, { strict: false, versionKey: false });
 export const PostDesk = model('PostDesk', postDeskSchema, 'postdesk');
@@ -59,6 +61,37 @@ export async function syncPostCopies(ids: readonly unknown[]): Promise<void> {
       }
     }),
   );
+}
+
+/**
+ * Posts whose copies a write hook could not bring up to date (the database failed after the post's own write):
+ * the write stands — the desk is derived from it — and the copies are made again before the next read of the desk
+ * (`retryPostCopies`, services/post-desk.ts) and by the nightly reconciliation.
+ */
+const pending = new Map<string, { _id: unknown; shortId?: unknown }>();
+
+/** Runs a write hook's copying; a failure never fails the post's write, it leaves the post to be copied again. */
+export async function followPostWrite(
+  ids: readonly unknown[],
+  copy: () => Promise<void>,
+  docs: ReadonlyArray<{ _id: unknown; shortId?: unknown }> = [],
+): Promise<void> {
+  try {
+    await copy();
+  } catch {
+    for (const id of ids)
+      pending.set(String(id), docs.find((d) => String(d._id) === String(id)) ?? { _id: id });
+  }
+}
+
+/** Copies again what a hook could not; returns how many posts were copied (throws if the database still fails). */
+export async function retryPostCopies(): Promise<number> {
+  if (pending.size === 0) return 0;
+  const todo = [...pending.values()];
+  await addPostKeys(todo);
+  await syncPostCopies(todo.map((d) => d._id));
+  for (const d of todo) pending.delete(String(d._id));
+  return todo.length;
 }
 
 /** Records the short ids of new posts (a key already there is left alone). */

@@ -1,5 +1,5 @@
 import { type InferSchemaType, model, Schema } from 'mongoose';
-import { addPostKeys, PostDesk, PostKey, syncPostCopies } from './post-working-set';
+import { addPostKeys, followPostWrite, PostDesk, PostKey, syncPostCopies } from './post-working-set';
 
 export const POST_STATUSES = [
   'pending_approval',
@@ -139,12 +139,14 @@ postSchema.index({ submittedAt: 1 });
 // (`Post.collection…`) must be followed by backfillPostWorkingSet (services/post-desk.ts).
 const idOf = (filter: Record<string, unknown>) => (filter._id === undefined ? undefined : filter._id);
 postSchema.post('save', async (doc) => {
-  await addPostKeys([doc]);
-  await syncPostCopies([doc._id]);
+  await followPostWrite([doc._id], async () => {
+    await addPostKeys([doc]);
+    await syncPostCopies([doc._id]);
+  }, [doc]);
 });
 postSchema.post(['updateOne', 'deleteOne'], { document: false, query: true }, async function () {
   const id = idOf(this.getFilter());
-  if (id !== undefined) await syncPostCopies([id]);
+  if (id !== undefined) await followPostWrite([id], () => syncPostCopies([id]));
   else await resyncAll();
 });
 postSchema.post('deleteMany', async function () {

@@ -11,6 +11,8 @@ import {
   FINAL_POST_STATUSES,
   PostDesk,
   PostKey,
+  retryPostCopies,
+  syncPostCopies,
 } from '../../models/post-working-set';
 import { tryClaim } from './claims';
 
@@ -38,8 +40,12 @@ export async function backfillPostWorkingSet(now: Date): Promise<{ posts: number
   return { posts: posts.length, copies: inserted.filter(Boolean).length };
 }
 
-/** Builds the working set once per database (data from before it); afterwards one `_id` lookup per process. */
+/**
+ * Builds the working set once per database (data from before it); afterwards one `_id` lookup per process. Also
+ * makes the copies a write hook could not (models/post-working-set.ts), so a read never serves a copy it knows stale.
+ */
 export async function ensurePostWorkingSet(now: Date): Promise<void> {
+  await retryPostCopies();
   if (ready) return;
   if (await Claim.findById(POSTS_WORKING_SET_KEY).lean()) {
     ready = true;
@@ -77,6 +83,33 @@ export async function deskPosts<T = Record<string, unknown>>(
   if (opts.limit !== undefined) q.limit(opts.limit);
   if (opts.select) q.select(opts.select);
   return (await q.lean()) as T[];
+}
+
+/**
+ * The nightly check (jobs/rollups.ts): every post that belongs on the desk has its key and an identical copy there,
+ * and no copy outlives its post. Differing posts are copied by `syncPostCopies`, which re-reads each post after its
+ * copy, so a write racing this check still ends with the newest copy. One pass over `posts` and one over the desk.
+ */
+export async function reconcilePostWorkingSet(now: Date): Promise<{ recopied: number }> {
+  const [posts, desk] = await Promise.all([
+    Post.find({}).batchSize(100_000).lean() as Promise<Array<Record<string, unknown>>>,
+    PostDesk.collection.find({}).batchSize(100_000).toArray(),
+  ]);
+  await addPostKeys(posts as Array<{ _id: unknown; shortId?: unknown }>);
+  const copies = new Map(desk.map((d) => [String(d._id), JSON.stringify(d)]));
+  const ids = new Set(posts.map((p) => String(p._id)));
+  const cutoff = now.getTime() - FINAL_KEEP_MS;
+  const differ: unknown[] = posts
+    .filter((p) => {
+      const copy = copies.get(String(p._id));
+      const belongs = !isFinal(p.status) || new Date(p.scheduledAt as Date).getTime() >= cutoff;
+      return (copy !== undefined || belongs) && copy !== JSON.stringify(p);
+    })
+    .map((p) => p._id);
+  // A copy whose post is gone: syncPostCopies removes it.
+  for (const d of desk) if (!ids.has(String(d._id))) differ.push(d._id);
+  await syncPostCopies(differ);
+  return { recopied: differ.length };
 }
 
 /** Removes desk copies of final posts scheduled more than FINAL_KEEP_MS before `now`; returns how many. */

@@ -3,11 +3,16 @@
  * the posts desk and the short-id keys instead of the `posts` archive — and show exactly what the archive says,
  * for data from before the working set (inserted straight into the collection) and through a post's whole life.
  */
+import { Types } from 'mongoose';
 import { publishJob } from '../../jobs/publish';
 import { Post } from '../../models/post';
-import { FINAL_KEEP_MS, PostDesk, PostKey } from '../../models/post-working-set';
+import { FINAL_KEEP_MS, followPostWrite, PostDesk, PostKey } from '../../models/post-working-set';
 import { buildPlan } from '../../src/services/plan';
-import { backfillPostWorkingSet, resetPostWorkingSetCheck } from '../../src/services/post-desk';
+import {
+  backfillPostWorkingSet,
+  reconcilePostWorkingSet,
+  resetPostWorkingSetCheck,
+} from '../../src/services/post-desk';
 import { toView } from '../../src/services/post-view';
 import { queue as listQueue, QUEUE_STATUSES } from '../../src/services/posts';
 import { outboxSettled } from '../../src/services/slack-outbox';
@@ -153,5 +158,41 @@ describe('posts working set', () => {
     const res = await backfillPostWorkingSet(new Date(NOW.getTime() + 9 * DAY));
     expect(res.copies).toBe(0);
     expect(await PostDesk.find({}).sort({ _id: 1 }).lean()).toEqual(before);
+  });
+  test('a copy a write hook could not make never fails the write; the next desk read makes it', async () => {
+    const [post] = await Post.find({ status: 'pending_approval' }).limit(1).lean();
+    if (!post) throw new Error('no waiting post');
+    // The post changes, and its hook's copying fails (the database failing right after the post's own write).
+    await Post.collection.updateOne({ _id: post._id }, { $set: { text: 'Changed after the copy failed' } });
+    await followPostWrite([post._id], async () => {
+      throw new Error('connection closed');
+    });
+    expect((await PostDesk.collection.findOne({ _id: post._id }))?.text).toBe(post.text); // stale until the next read
+    const q = visibleText((await t.command('queue')).responses[0]?.body);
+    expect(q).toBe(visibleText({ ...queueMessage(await archiveQueue(), t.ctx.config.timezone) }));
+    expect((await PostDesk.collection.findOne({ _id: post._id }))?.text).toBe(
+      'Changed after the copy failed',
+    );
+    await deskMatchesArchive();
+  });
+
+  test('the nightly reconciliation mends a stale, a missing and a ghost copy (a crash between two writes)', async () => {
+    const waiting = await Post.find({ status: { $in: QUEUE_STATUSES } }).lean();
+    const [stale, missing] = waiting;
+    if (!stale || !missing) throw new Error('need two posts in the queue');
+    await PostDesk.collection.updateOne({ _id: stale._id }, { $set: { status: 'publishing' } });
+    await PostDesk.collection.deleteOne({ _id: missing._id });
+    const ghost = new Types.ObjectId();
+    await PostDesk.collection.insertOne({ _id: ghost, status: 'pending_approval', text: 'deleted long ago' });
+    // At the clock of the last trim (nine days on), as the nightly job would run it.
+    const at = new Date(NOW.getTime() + 9 * DAY);
+    const res = await reconcilePostWorkingSet(at);
+    expect(res.recopied).toBe(3);
+    expect(await PostDesk.findById(ghost).lean()).toBeNull();
+    await deskMatchesArchive();
+    const copies = await PostDesk.find({ _id: { $in: [stale._id, missing._id] } }).lean();
+    expect(copies).toHaveLength(2);
+    // Nothing left to mend.
+    expect((await reconcilePostWorkingSet(at)).recopied).toBe(0);
   });
 });
