@@ -152,7 +152,8 @@ const firstTime = (key: string, now: Date): Promise<boolean> => insertSeen({ _id
 
 /**
  * Claims one delivery: true when it is the first (or when there is no database to ask: its listener then answers
- * about the outage), false for a repeat. Never rejects. Both keys are inserted at once, one round trip.
+ * about the outage), false for a repeat. Never rejects. Concurrent claims share bulk inserts (`coalescedInsertNew`):
+ * the first key goes out at once, keys arriving meanwhile join the next batch.
  */
 export async function claimDelivery(
   ctx: SmxContext,

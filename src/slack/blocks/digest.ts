@@ -51,6 +51,8 @@ export function needsAnswer(item: DigestItem): boolean {
 export const DIGEST_LIMITS = { maxBlocks: 50, maxChars: 11500 } as const;
 
 const EXCERPT_CHARS = 280;
+/** Excerpt lengths a review list page falls back to, so that all of its items fit in one message. */
+const SHORTER_EXCERPTS = [140, 80] as const;
 
 const SOURCE_LABELS: Record<string, string> = {
   google: 'Google',
@@ -452,25 +454,33 @@ export function reviewListMessage(
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: emptyText } }, ...footer);
     return { text: `${title}: ${emptyText}`, blocks };
   }
+  // Every item of the page, if it fits at all: shorter excerpts first, and only then fewer items (a page of 10 whose
+  // items carry very long links), which the line below then names.
+  const fits = (extra: readonly KnownBlock[]) =>
+    blocks.length + extra.length + 1 + footer.length <= DIGEST_LIMITS.maxBlocks &&
+    blocksTextLength(blocks) + blocksTextLength(extra) + blocksTextLength(footer) + 300 <=
+      DIGEST_LIMITS.maxChars;
+  const full = opts.excerptChars ?? EXCERPT_CHARS;
+  let page: KnownBlock[][] = [];
+  for (const excerptChars of [full, ...SHORTER_EXCERPTS.filter((n) => n < full)]) {
+    page = items.map((item) => reviewItemBlocks(item, { ...opts, excerptChars }));
+    if (fits(page.flat())) break;
+  }
   let shown = 0;
-  for (const item of items) {
-    const add = reviewItemBlocks(item, opts);
-    if (
-      blocks.length + add.length + 1 + footer.length > DIGEST_LIMITS.maxBlocks ||
-      blocksTextLength(blocks) + blocksTextLength(add) + blocksTextLength(footer) + 300 >
-        DIGEST_LIMITS.maxChars
-    ) {
-      break;
-    }
+  for (const add of page) {
+    if (!fits(add)) break;
     blocks.push(...add);
     shown += 1;
   }
   const hidden = more + items.length - shown;
   if (hidden > 0) {
-    blocks.push({
-      type: 'context',
-      elements: [{ type: 'mrkdwn', text: `…and ${plural(hidden, 'more item')} not shown.` }],
-    });
+    // A page of a paged list (a footer) whose own items did not all fit: Next starts after the page, so say so.
+    const cut = items.length - shown;
+    const text =
+      footer.length > 0 && cut > 0
+        ? `…and ${plural(hidden, 'more item')} not shown (${cut} of this page did not fit in one message: narrow the list, e.g. by facility, to see ${cut === 1 ? 'it' : 'them'}).`
+        : `…and ${plural(hidden, 'more item')} not shown.`;
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text }] });
   }
   blocks.push(...footer);
   return {

@@ -9,6 +9,7 @@ import {
   ratingLine,
   replaceItemBlocks,
   reviewItemBlocks,
+  reviewListFooter,
   reviewListMessage,
   safeLink,
   stars,
@@ -187,6 +188,29 @@ describe('the digest message builder', () => {
       }),
       { numRuns: 60 },
     );
+  });
+
+  test('a page of ten long reviews shows all ten, with shorter excerpts', () => {
+    const items = Array.from({ length: 10 }, (_, i) =>
+      item({ _id: `r${i}`, text: `${i} ${'y'.repeat(2000)}` }),
+    );
+    const footer = reviewListFooter({ page: 1, perPage: 10, total: 57, nextValue: 'open:2:' });
+    const m = reviewListMessage('Open', items, 0, opts, 'none', footer);
+    expect(messageProblems({ text: m.text, blocks: m.blocks })).toEqual([]);
+    expect(m.text).toBe('Open: 10 items.');
+    expect(texts(m.blocks)).toContain('Items 1–10 of 57');
+    expect(texts(m.blocks)).not.toMatch(/not shown|did not fit/);
+  });
+
+  test('a page whose items cannot all fit says which part of the page is missing, not a false range', () => {
+    const url = `https://example.com/${'r'.repeat(950)}`;
+    const items = Array.from({ length: 10 }, (_, i) => item({ _id: `r${i}`, url, text: 'y'.repeat(2000) }));
+    const footer = reviewListFooter({ page: 1, perPage: 10, total: 57, nextValue: 'open:2:' });
+    const m = reviewListMessage('Open', items, 0, opts, 'none', footer);
+    expect(messageProblems({ text: m.text, blocks: m.blocks })).toEqual([]);
+    const shown = Number(/Open: (\d+) items/.exec(m.text)?.[1]);
+    expect(shown).toBeLessThan(10);
+    expect(texts(m.blocks)).toContain(`(${10 - shown} of this page did not fit in one message`);
   });
 
   test('a review list is capped within limits and says how many more', () => {
