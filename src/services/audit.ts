@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { Audit } from '../../models/audit';
 import { Claim } from '../../models/claim';
-import { isDuplicateKey, tryClaim } from './claims';
+import { getClaim, isDuplicateKey, releaseClaim, tryClaim } from './claims';
 
 export interface AuditEntry {
   entity: string;
@@ -81,37 +82,62 @@ export async function audit(entry: AuditEntry): Promise<void> {
 }
 
 export const AUDIT_IDS_MIGRATION = 'migration:audit-ids';
+/** Held while one run moves the records, so two runs (two requests, two instances) never copy one record twice. */
+const AUDIT_IDS_RUNNING = 'migration:audit-ids:running';
+const MIGRATION_LEASE_MS = 10 * 60_000;
 let migrated = false;
+let running: Promise<number> | null = null;
 
 /**
  * Once per database: records from before the numbered ids get one (after the entity's newer ones; history sorts by
  * time) and leave their ObjectId. Idempotent — a record already moved (its `legacyId`) is only removed — so a run cut
- * short is simply run again; done when the marker claim exists.
+ * short is simply run again; done when the marker claim exists. One run at a time: concurrent callers in this
+ * process share it, and another instance's run holds a lease (taken over once it expired: that run died); meanwhile
+ * a caller answers from the records numbered so far.
  */
-export async function migrateAuditIds(now: Date = new Date()): Promise<number> {
+export function migrateAuditIds(now: Date = new Date()): Promise<number> {
+  running ??= runAuditMigration(now).finally(() => {
+    running = null;
+  });
+  return running;
+}
+
+async function runAuditMigration(now: Date): Promise<number> {
   if (migrated || (await Claim.findById(AUDIT_IDS_MIGRATION).lean())) {
     migrated = true;
     return 0;
   }
-  const legacy = (await Audit.find({}).sort({ at: 1, _id: 1 }).lean()).filter(
-    (r) => !(typeof r._id === 'string' && r._id.startsWith('a:')),
-  ) as unknown as AuditRow[];
-  let moved = 0;
-  for (const r of legacy) {
-    const entity = String(r.entity);
-    const entityId = String(r.entityId);
-    const have = await records(entity, entityId);
-    const legacyId = String(r._id);
-    if (!have.some((h) => h.legacyId === legacyId)) {
-      const { _id, ...rest } = r;
-      await append(entity, entityId, { ...rest, legacyId }, have.length);
-      moved += 1;
-    }
-    await Audit.deleteOne({ _id: r._id });
+  const owner = randomUUID();
+  const until = new Date(now.getTime() + MIGRATION_LEASE_MS);
+  if (!(await tryClaim(AUDIT_IDS_RUNNING, owner, now, until))) {
+    const held = await getClaim(AUDIT_IDS_RUNNING);
+    if (held?.until && new Date(held.until).getTime() > now.getTime()) return 0;
+    if (held) await releaseClaim(AUDIT_IDS_RUNNING, held.owner);
+    if (!(await tryClaim(AUDIT_IDS_RUNNING, owner, now, until))) return 0;
   }
-  await tryClaim(AUDIT_IDS_MIGRATION, 'audit-ids', now);
-  migrated = true;
-  return moved;
+  try {
+    const legacy = (await Audit.find({}).sort({ at: 1, _id: 1 }).lean()).filter(
+      (r) => !(typeof r._id === 'string' && r._id.startsWith('a:')),
+    ) as unknown as AuditRow[];
+    let moved = 0;
+    for (const r of legacy) {
+      const entity = String(r.entity);
+      const entityId = String(r.entityId);
+      const have = await records(entity, entityId);
+      const legacyId = String(r._id);
+      if (!have.some((h) => h.legacyId === legacyId)) {
+        const { _id, ...rest } = r;
+        await append(entity, entityId, { ...rest, legacyId }, have.length);
+        moved += 1;
+      }
+      await Audit.deleteOne({ _id: r._id });
+    }
+    await tryClaim(AUDIT_IDS_MIGRATION, 'audit-ids', now);
+    migrated = true;
+    return moved;
+  } finally {
+    await releaseClaim(AUDIT_IDS_RUNNING, owner);
+  }
 }
 
 /** Forgets that the migration was seen done (tests that stage data from before it). */

@@ -85,6 +85,46 @@ describe('audit trail', () => {
     ]);
   });
 
+  test('two migrations at once (two requests, or another instance) copy each old record once', async () => {
+    const old = (i: number) => ({
+      _id: new mongoose.Types.ObjectId(),
+      entity: 'post',
+      entityId: 'PMIG01',
+      action: `old ${i}`,
+      actor: 'U1',
+      at: at(10 + i),
+    });
+    await Audit.collection.insertMany([old(1), old(2), old(3)] as never[]);
+    await Claim.deleteOne({ _id: AUDIT_IDS_MIGRATION });
+    resetAuditMigrationCheck();
+    // Two requests in this process share one run (both hear how many it moved).
+    const [a, b] = await Promise.all([migrateAuditIds(), migrateAuditIds()]);
+    expect([a, b]).toEqual([3, 3]);
+    expect((await history('post', 'PMIG01')).map((r) => r.action)).toEqual(['old 1', 'old 2', 'old 3']);
+    expect(await Audit.countDocuments({ entityId: 'PMIG01' })).toBe(3);
+    // Another instance's run in progress (its lease not expired): this one leaves the records to it.
+    await Audit.collection.insertMany([old(4)] as never[]);
+    await Claim.deleteOne({ _id: AUDIT_IDS_MIGRATION });
+    resetAuditMigrationCheck();
+    const now = new Date();
+    await Claim.create({
+      _id: 'migration:audit-ids:running',
+      owner: 'other',
+      claimedAt: now,
+      until: new Date(now.getTime() + 60_000),
+    });
+    expect(await migrateAuditIds(now)).toBe(0);
+    expect(await Audit.countDocuments({ entityId: 'PMIG01' })).toBe(4);
+    // That run died: once its lease ran out, the next run takes over and finishes.
+    expect(await migrateAuditIds(new Date(now.getTime() + 120_000))).toBe(1);
+    expect((await history('post', 'PMIG01')).map((r) => r.action)).toEqual([
+      'old 1',
+      'old 2',
+      'old 3',
+      'old 4',
+    ]);
+  });
+
   test('twelve concurrent writers on one record get twelve numbers, none lost', async () => {
     await Promise.all(
       Array.from({ length: 12 }, (_, i) =>
