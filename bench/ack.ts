@@ -13,7 +13,6 @@
  *   BENCH_ROUNDS=3 BENCH_REQUESTS=2000 BENCH_CONCURRENCY=32 npm run bench:ack
  *   BENCH_PROFILE=/tmp/ack-profiles npm run bench:ack     # CPU profiles of each app's rounds (smx-1.cpuprofile …)
  */
-import { type ChildProcess, fork } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { renderHelp } from '../listeners/commands/smx/help';
@@ -22,6 +21,7 @@ import { waitFor } from '../test/fakes/http';
 import { FAKE_BOT_TOKEN, FakeSlack } from '../test/fakes/slack';
 import { slackSignature, TEST_SIGNING_SECRET } from '../test/support/signing';
 import type { AppKind, AppStats, FromApp, ToApp } from './ack-app';
+import { ForkedChild } from './child';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1000);
@@ -45,41 +45,25 @@ interface Result extends Omit<AppStats, 'cpuMs' | 'dbCpuMs'> {
 
 /** One app's process: forked, then driven by messages (bench/ack-app.ts). */
 class AppProcess {
-  private waiting: Array<(m: FromApp) => void> = [];
   url = '';
   private constructor(
     readonly kind: AppKind,
-    private readonly child: ChildProcess,
-  ) {
-    child.on('message', (m: FromApp) => this.waiting.shift()?.(m));
-    child.on('exit', (code) => {
-      if (code) {
-        console.error(`the ${kind} process exited with ${code}`);
-        process.exit(1);
-      }
-    });
-  }
+    private readonly child: ForkedChild<ToApp, FromApp>,
+  ) {}
 
   static async start(kind: AppKind, env: Record<string, string>): Promise<AppProcess> {
-    const child = fork(path.join(__dirname, 'ack-app.ts'), [kind], {
+    const child = ForkedChild.fork<ToApp, FromApp>(kind, path.join(__dirname, 'ack-app.ts'), [kind], {
       env: { ...process.env, ...env },
-      execArgv: process.execArgv,
     });
     const app = new AppProcess(kind, child);
-    const ready = await app.next();
+    const ready = await child.next();
     if (ready.type !== 'ready') throw new Error(`${kind}: unexpected ${ready.type}`);
     app.url = ready.url;
     return app;
   }
 
-  private next(): Promise<FromApp> {
-    return new Promise((resolve) => this.waiting.push(resolve));
-  }
-
-  async ask(m: ToApp): Promise<FromApp> {
-    const answer = this.next();
-    this.child.send(m);
-    return answer;
+  ask(m: ToApp): Promise<FromApp> {
+    return this.child.ask(m);
   }
 }
 

@@ -22,9 +22,9 @@
  * SMX_BENCH_REPEATS sets the rounds; SMX_BENCH_TRACE=1 prints, per size, every query of every subcommand that is not
  * an exact `_id` lookup (a scan on FerretDB).
  */
-import { type ChildProcess, fork } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
+import { ForkedChild } from './child';
 import type { FromSize, ToSize } from './commands-app';
 import { LAYOUT } from './seed';
 
@@ -35,28 +35,22 @@ const GOAL = 1.5;
 
 /** One archive size's process: forked, prepared, then driven one request at a time. */
 class SizeProcess {
-  private waiting: Array<(m: FromSize) => void> = [];
   requests: string[] = [];
   kind = '';
   private constructor(
     readonly label: string,
-    private readonly child: ChildProcess,
-  ) {
-    child.on('message', (m: FromSize) => this.waiting.shift()?.(m));
-    child.on('exit', (code) => {
-      if (code) {
-        console.error(`the ${label} process exited with ${code}`);
-        process.exit(1);
-      }
-    });
-  }
+    private readonly child: ForkedChild<ToSize, FromSize>,
+  ) {}
 
   static async start(label: string, reviews: number, posts: number): Promise<SizeProcess> {
-    const child = fork(path.join(__dirname, 'commands-app.ts'), [label, String(reviews), String(posts)], {
-      execArgv: [...process.execArgv, '--expose-gc'],
-    });
+    const child = ForkedChild.fork<ToSize, FromSize>(
+      label,
+      path.join(__dirname, 'commands-app.ts'),
+      [label, String(reviews), String(posts)],
+      { execArgv: [...process.execArgv, '--expose-gc'] },
+    );
     const size = new SizeProcess(label, child);
-    const ready = await size.next();
+    const ready = await child.next();
     if (ready.type !== 'ready') throw new Error(`${label}: unexpected ${ready.type}`);
     size.requests = ready.requests;
     size.kind = ready.kind;
@@ -64,14 +58,8 @@ class SizeProcess {
     return size;
   }
 
-  private next(): Promise<FromSize> {
-    return new Promise((resolve) => this.waiting.push(resolve));
-  }
-
   async ask(m: ToSize): Promise<FromSize> {
-    const answer = this.next();
-    this.child.send(m);
-    const got = await answer;
+    const got = await this.child.ask(m);
     if (got.type === 'failed') throw new Error(`${this.label}: ${got.message}`);
     return got;
   }
