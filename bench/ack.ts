@@ -12,10 +12,14 @@
  *   npm run bench:ack                        # 5 rounds of 1000 requests per app, concurrency 16
  *   BENCH_ROUNDS=3 BENCH_REQUESTS=2000 BENCH_CONCURRENCY=32 npm run bench:ack
  *   BENCH_PROFILE=/tmp/ack-profiles npm run bench:ack     # CPU profiles of each app's rounds (smx-1.cpuprofile …)
+ *   BENCH_FLAGS_SMX='--max-semi-space-size=16' npm run bench:ack   # node flags for one app's process (or _BARE)
  */
 import os from 'node:os';
 import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { renderHelp } from '../listeners/commands/smx/help';
+// The registry fills in help's list of subcommands: without it the help bare Bolt sends was 731 bytes, smx's 8,177.
+import '../listeners/commands/smx/index';
 import { loadConfig } from '../src/config';
 import { waitFor } from '../test/fakes/http';
 import { FAKE_BOT_TOKEN, FakeSlack } from '../test/fakes/slack';
@@ -52,8 +56,10 @@ class AppProcess {
   ) {}
 
   static async start(kind: AppKind, env: Record<string, string>): Promise<AppProcess> {
+    const extra = (process.env[`BENCH_FLAGS_${kind.toUpperCase()}`] ?? '').split(' ').filter(Boolean);
     const child = ForkedChild.fork<ToApp, FromApp>(kind, path.join(__dirname, 'ack-app.ts'), [kind], {
       env: { ...process.env, ...env },
+      execArgv: [...process.execArgv, ...extra],
     });
     const app = new AppProcess(kind, child);
     const ready = await child.next();
@@ -72,6 +78,8 @@ function percentile(sorted: number[], p: number): number {
 }
 
 let answered = 0;
+/** The answer both apps must post on response_url: smx's whole help (set in main). */
+let expected: unknown;
 let profiling = false;
 const profiled = new Map<AppKind, number>();
 
@@ -120,6 +128,12 @@ async function load(name: string, app: AppProcess, slack: FakeSlack, count: numb
   latencies.sort((a, b) => a - b);
   // Each round starts quiet: the answers still on their way to response_url (sent after the ack) arrive first.
   await waitFor('answers', () => (slack.responses.length >= count ? true : undefined), 60000);
+  // Both apps must give the same answer, or the comparison is not of the same job.
+  const wrong = slack.responses.find((r) => !isDeepStrictEqual(r.body, expected));
+  if (wrong)
+    throw new Error(
+      `${app.kind} (${name}) answered other than the help both apps must send: ${JSON.stringify(wrong.body).slice(0, 200)}`,
+    );
   // Counted, then dropped: the fake keeps every answer's parsed body.
   answered += slack.responses.splice(0).length;
   const stats = await app.ask({ type: 'stop' });
@@ -165,6 +179,7 @@ async function main(): Promise<void> {
     BENCH_SLACK_API_URL: slack.apiUrl,
     BENCH_HELP: JSON.stringify(renderHelp(cfg.config)),
   };
+  expected = { response_type: 'ephemeral', ...renderHelp(cfg.config) };
   const smx = await AppProcess.start('smx', env);
   const bare = await AppProcess.start('bare', env);
   console.log(

@@ -5,6 +5,12 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 
+/** Every child still running: killed when the bench exits, on an error too, so none is left holding the terminal. */
+const running = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const c of running) c.kill();
+});
+
 export class ForkedChild<To, From> {
   private waiting: Array<(m: From) => void> = [];
 
@@ -13,7 +19,9 @@ export class ForkedChild<To, From> {
     private readonly child: ChildProcess,
   ) {
     child.on('message', (m: From) => this.waiting.shift()?.(m));
+    running.add(child);
     child.on('exit', (code) => {
+      running.delete(child);
       if (code) {
         console.error(`the ${label} process exited with ${code}`);
         process.exit(1);
