@@ -100,7 +100,7 @@ export type RunningFerretdb = RunningServer;
  * with smx itself, and on a small one (2 cores) a FerretDB free to run on every core, with Go's default GC target,
  * competes for the core an ack is waiting on. With one core for its Go code and a GC that runs about a quarter as
  * often (bounded by a soft memory limit), its CPU per claimed request fell from 0.18–0.20 to 0.15–0.17 ms and
- * bench:ack's pooled p99 ratio from 1.05–1.57× (7 runs) to 0.94–1.25× (6 runs); the 50,000-row import ran 2,792
+ * bench:ack's pooled p99 ratio from 1.05–1.57× (7 runs) to 0.94–1.29× (7 runs); the 50,000-row import ran 2,792
  * rows/s against 2,523 (bench:import, one run each, 2 Dec). A bigger hospital sets MONGODB_URI, or GOMAXPROCS.
  */
 export const FERRETDB_GO_ENV = { GOMAXPROCS: '1', GOGC: '400', GOMEMLIMIT: '256MiB' } as const;
