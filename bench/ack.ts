@@ -29,7 +29,7 @@ import { ForkedChild } from './child';
 
 /**
  * A round's p99 of 1000 acks at concurrency 16 is about its single worst stall (a GC, or the scheduler giving the
- * core to another of the three busy processes on 2 cores): per round the ratio ranged 0.33–2.73x for the same code.
+ * core to another of the three busy processes on 2 cores): per round the ratio ranged 0.33–3.68x for the same code.
  * 15 rounds make the median and the pooled p99 steady (5 rounds: 0.99–1.50x across runs).
  */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);

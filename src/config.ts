@@ -199,6 +199,9 @@ const schema = z.object({
     `SMX_EMBEDDED_DB must be one of ${EMBEDDED_KINDS.join(', ')} (auto: mongod when it can be had, else FerretDB)`,
   ),
   SMX_FERRETDB_BIN: optionalString,
+  GOMAXPROCS: optionalString,
+  GOGC: optionalString,
+  GOMEMLIMIT: optionalString,
   SMX_BIND_ADDRESS: optionalString.refine(
     (v) => v === undefined || isIP(v) !== 0 || v === 'localhost',
     'SMX_BIND_ADDRESS must be an IP address to listen on, e.g. SMX_BIND_ADDRESS=127.0.0.1 behind a reverse proxy (unset: all interfaces)',
@@ -437,6 +440,8 @@ export interface Config {
   embeddedDb: EmbeddedDbChoice;
   /** A prebuilt smx-ferretdb binary (the Docker image has one); unset = build it once with Go into ~/.cache/smx. */
   ferretdbBin: string | undefined;
+  /** The embedded FerretDB's Go runtime settings: GOMAXPROCS, GOGC, GOMEMLIMIT as set, else FERRETDB_GO_DEFAULTS. */
+  ferretdbGoEnv: Readonly<Record<string, string>>;
   timezone: string;
   /** How numeric dates such as `05/12` are read (SMX_DATE_ORDER, defaulting from the time zone). */
   dateOrder: DateOrder;
@@ -521,6 +526,21 @@ function group<K extends string>(
   return Object.fromEntries(names.map((n) => [n, env[n] as string])) as Record<K, string>;
 }
 
+/**
+ * The Go runtime settings the embedded FerretDB runs with, unless the environment sets them: it shares the machine
+ * with smx itself, and on a small one (2 cores) a FerretDB free to run on every core, with Go's default GC target,
+ * competes for the core an ack is waiting on. With one core for its Go code and a GC that runs about a quarter as
+ * often (bounded by a soft memory limit), its CPU per claimed request fell from 0.18–0.20 to 0.15–0.17 ms and
+ * bench:ack's pooled p99 ratio from 1.05–1.57× (7 runs) to 0.94–1.29× (7 runs); the 50,000-row import ran 2,792
+ * rows/s against 2,523 (bench:import, one run each, 2 Dec). A bigger hospital sets MONGODB_URI, or GOMAXPROCS.
+ */
+export const FERRETDB_GO_DEFAULTS = { GOMAXPROCS: '1', GOGC: '400', GOMEMLIMIT: '256MiB' } as const;
+
+/** The environment for a child process smx starts: smx's own, with `extra` on top. */
+export function inheritedEnv(extra: Readonly<Record<string, string>>): NodeJS.ProcessEnv {
+  return { ...process.env, ...extra };
+}
+
 /** Pure: parses an environment object. Tests call this with their own objects. */
 export function loadConfig(env: Record<string, string | undefined>, cwd = process.cwd()): ConfigResult {
   const parsed = schema.safeParse(env);
@@ -594,6 +614,11 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       dataDir: path.resolve(cwd, e.SMX_DATA_DIR ?? '.smx'),
       embeddedDb: (e.SMX_EMBEDDED_DB ?? 'auto') as EmbeddedDbChoice,
       ferretdbBin: e.SMX_FERRETDB_BIN === undefined ? undefined : path.resolve(cwd, e.SMX_FERRETDB_BIN),
+      ferretdbGoEnv: {
+        GOMAXPROCS: e.GOMAXPROCS ?? FERRETDB_GO_DEFAULTS.GOMAXPROCS,
+        GOGC: e.GOGC ?? FERRETDB_GO_DEFAULTS.GOGC,
+        GOMEMLIMIT: e.GOMEMLIMIT ?? FERRETDB_GO_DEFAULTS.GOMEMLIMIT,
+      },
       timezone: e.SMX_TIMEZONE ?? 'UTC',
       dateOrder: e.SMX_DATE_ORDER ?? dateOrderForZone(e.SMX_TIMEZONE ?? 'UTC'),
       logLevel: (e.LOG_LEVEL ?? 'info') as LogLevel,

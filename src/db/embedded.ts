@@ -196,7 +196,13 @@ export class EmbeddedNode {
   private async startOnce(address: string | undefined): Promise<RunningServer> {
     if (this.kind === 'mongodb-memory-server') return startMongod(this.location, this.logger, address);
     const bin = this.config.ferretdbBin ?? (await ensureFerretdbBinary(this.logger));
-    return startFerretdb(bin, this.location, this.logger, address ?? '127.0.0.1:0');
+    return startFerretdb(
+      bin,
+      this.location,
+      this.logger,
+      address ?? '127.0.0.1:0',
+      this.config.ferretdbGoEnv,
+    );
   }
 
   /**

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
+import { FERRETDB_GO_DEFAULTS, inheritedEnv } from '../config';
 import type { Logger } from '../logger';
 import { projectRoot } from '../paths';
 
@@ -96,34 +97,21 @@ export interface RunningServer {
 export type RunningFerretdb = RunningServer;
 
 /**
- * The Go runtime settings the embedded FerretDB runs with, unless the environment sets them: it shares the machine
- * with smx itself, and on a small one (2 cores) a FerretDB free to run on every core, with Go's default GC target,
- * competes for the core an ack is waiting on. With one core for its Go code and a GC that runs about a quarter as
- * often (bounded by a soft memory limit), its CPU per claimed request fell from 0.18–0.20 to 0.15–0.17 ms and
- * bench:ack's pooled p99 ratio from 1.05–1.57× (7 runs) to 0.94–1.29× (7 runs); the 50,000-row import ran 2,792
- * rows/s against 2,523 (bench:import, one run each, 2 Dec). A bigger hospital sets MONGODB_URI, or GOMAXPROCS.
+ * Starts FerretDB with its SQLite files in `dataDir`, on a free loopback port unless `listenAddr` names one, with
+ * `goEnv` (the config's `ferretdbGoEnv`: FERRETDB_GO_DEFAULTS unless the operator set them) for its Go runtime.
  */
-export const FERRETDB_GO_ENV = { GOMAXPROCS: '1', GOGC: '400', GOMEMLIMIT: '256MiB' } as const;
-
-/** The environment FerretDB is started with: ours, with FERRETDB_GO_ENV for what it leaves unset. */
-export function ferretdbEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  const out: NodeJS.ProcessEnv = { ...env };
-  for (const [k, v] of Object.entries(FERRETDB_GO_ENV)) if (!out[k]) out[k] = v;
-  return out;
-}
-
-/** Starts FerretDB with its SQLite files in `dataDir`, on a free loopback port unless `listenAddr` names one. */
 export async function startFerretdb(
   binPath: string,
   dataDir: string,
   logger: Logger,
   listenAddr = '127.0.0.1:0',
+  goEnv: Readonly<Record<string, string>> = FERRETDB_GO_DEFAULTS,
 ): Promise<RunningServer> {
   fs.mkdirSync(dataDir, { recursive: true });
   const args = ['--data-dir', dataDir, '--listen-addr', listenAddr, '--exit-with-stdin'];
   const child: ChildProcess = spawn(binPath, args, {
     stdio: ['pipe', 'pipe', 'pipe'],
-    env: ferretdbEnv(),
+    env: inheritedEnv(goEnv),
   });
   const stderrLines: string[] = [];
   readline.createInterface({ input: child.stderr as NodeJS.ReadableStream }).on('line', (line) => {
