@@ -130,6 +130,8 @@ async function smx(): Promise<Running> {
     SLACK_SIGNING_SECRET: env('BENCH_SIGNING_SECRET'),
     SLACK_API_URL: env('BENCH_SLACK_API_URL'),
     PORT: '0',
+    // The embedded FerretDB as `npm start` runs it, unless set (SMX_FERRETDB_NICE=0 to compare).
+    SMX_FERRETDB_NICE: process.env.SMX_FERRETDB_NICE,
   });
   if (!cfg.ok) throw new Error(cfg.problems.join('; '));
   let stopDb = async () => {};
@@ -141,7 +143,10 @@ async function smx(): Promise<Running> {
   } else {
     const logger = pino({ level: 'warn' });
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'smx-bench-'));
-    const server = await startFerretdb(await ensureFerretdbBinary(logger), dir, logger);
+    const server = await startFerretdb(await ensureFerretdbBinary(logger), dir, logger, {
+      goEnv: cfg.config.ferretdbGoEnv,
+      nice: cfg.config.ferretdbNice,
+    });
     db = await connectUri(server.uri, 'ferretdb', dir, 'smx_bench_ack');
     dbPid = server.pid;
     stopDb = async () => {

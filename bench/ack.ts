@@ -179,6 +179,7 @@ async function main(): Promise<void> {
     SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
     SLACK_API_URL: slack.apiUrl,
     PORT: '0',
+    SMX_FERRETDB_NICE: process.env.SMX_FERRETDB_NICE,
   });
   if (!cfg.ok) throw new Error(cfg.problems.join('; '));
   const env = {
@@ -191,7 +192,7 @@ async function main(): Promise<void> {
   const smx = await AppProcess.start('smx', env);
   const bare = await AppProcess.start('bare', env);
   console.log(
-    `bench:ack — ${ROUNDS} rounds × ${REQUESTS} signed /smx help per app, concurrency ${CONCURRENCY}, ${os.cpus().length} cores, Bolt ${boltVersion}, each app in its own process, load average ${load1()}`,
+    `bench:ack — ${ROUNDS} rounds × ${REQUESTS} signed /smx help per app, concurrency ${CONCURRENCY}, ${os.cpus().length} cores, Bolt ${boltVersion}, each app in its own process, smx's database ${process.env.MONGODB_URI ? 'MONGODB_URI' : `the embedded FerretDB at niceness ${cfg.config.ferretdbNice} (SMX_FERRETDB_NICE)`}, load average ${load1()}`,
   );
 
   // Warm both up, then alternate so neither gets a warmer machine.

@@ -35,6 +35,19 @@ function wholeNumber(name: string, fallback: number, min: number, max: number, u
   });
 }
 
+/**
+ * How much lower the embedded FerretDB's CPU priority is than smx's (Unix niceness, SMX_FERRETDB_NICE). An ack waits
+ * for smx's event loop only, never for the database (the claim of a delivery is awaited after the ack is sent,
+ * src/slack/delivery-once.ts); at the same priority, a burst of requests made FerretDB's inserts of their claims
+ * take the core an ack was waiting on. Lower, it runs whenever smx is not busy, which is whenever smx is waiting for
+ * it, so nothing waits longer unless something else keeps the machine busy. The work is put off, not removed: smx
+ * with its database still spends more CPU per request than bare Bolt; the claims are inserted in idle time. Measured
+ * in bench:ack (2 cores, 15 rounds × 1,000 /smx help, on a noisy host; README, Performance): smx/bare pooled p50
+ * 1.18-1.35x at niceness 0 (4 runs) against 0.99-1.11x at 10 (7 runs); pooled p99 0.83-1.32x against 0.86-1.14x
+ * (p99 moved more with the host than with the setting). 0 turns it off, e.g. on a machine where FerretDB runs alone.
+ */
+export const FERRETDB_NICE_DEFAULT = 10;
+
 const bool = (name: string, dflt: boolean) =>
   z
     .string()
@@ -202,6 +215,13 @@ const schema = z.object({
   GOMAXPROCS: optionalString,
   GOGC: optionalString,
   GOMEMLIMIT: optionalString,
+  SMX_FERRETDB_NICE: wholeNumber(
+    'SMX_FERRETDB_NICE',
+    FERRETDB_NICE_DEFAULT,
+    0,
+    19,
+    'steps of niceness (0: as smx)',
+  ),
   SMX_BIND_ADDRESS: optionalString.refine(
     (v) => v === undefined || isIP(v) !== 0 || v === 'localhost',
     'SMX_BIND_ADDRESS must be an IP address to listen on, e.g. SMX_BIND_ADDRESS=127.0.0.1 behind a reverse proxy (unset: all interfaces)',
@@ -442,6 +462,8 @@ export interface Config {
   ferretdbBin: string | undefined;
   /** The embedded FerretDB's Go runtime settings: GOMAXPROCS, GOGC, GOMEMLIMIT as set, else FERRETDB_GO_DEFAULTS. */
   ferretdbGoEnv: Readonly<Record<string, string>>;
+  /** The embedded FerretDB's niceness (SMX_FERRETDB_NICE): how far below smx's own CPU priority it runs. */
+  ferretdbNice: number;
   timezone: string;
   /** How numeric dates such as `05/12` are read (SMX_DATE_ORDER, defaulting from the time zone). */
   dateOrder: DateOrder;
@@ -619,6 +641,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
         GOGC: e.GOGC ?? FERRETDB_GO_DEFAULTS.GOGC,
         GOMEMLIMIT: e.GOMEMLIMIT ?? FERRETDB_GO_DEFAULTS.GOMEMLIMIT,
       },
+      ferretdbNice: e.SMX_FERRETDB_NICE,
       timezone: e.SMX_TIMEZONE ?? 'UTC',
       dateOrder: e.SMX_DATE_ORDER ?? dateOrderForZone(e.SMX_TIMEZONE ?? 'UTC'),
       logLevel: (e.LOG_LEVEL ?? 'info') as LogLevel,

@@ -196,13 +196,11 @@ export class EmbeddedNode {
   private async startOnce(address: string | undefined): Promise<RunningServer> {
     if (this.kind === 'mongodb-memory-server') return startMongod(this.location, this.logger, address);
     const bin = this.config.ferretdbBin ?? (await ensureFerretdbBinary(this.logger));
-    return startFerretdb(
-      bin,
-      this.location,
-      this.logger,
-      address ?? '127.0.0.1:0',
-      this.config.ferretdbGoEnv,
-    );
+    return startFerretdb(bin, this.location, this.logger, {
+      ...(address ? { listenAddr: address } : {}),
+      goEnv: this.config.ferretdbGoEnv,
+      nice: this.config.ferretdbNice,
+    });
   }
 
   /**

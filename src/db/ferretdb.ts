@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
-import { FERRETDB_GO_DEFAULTS, inheritedEnv } from '../config';
+import { FERRETDB_GO_DEFAULTS, FERRETDB_NICE_DEFAULT, inheritedEnv } from '../config';
 import type { Logger } from '../logger';
 import { projectRoot } from '../paths';
 
@@ -96,20 +96,55 @@ export interface RunningServer {
 
 export type RunningFerretdb = RunningServer;
 
+/** How the embedded FerretDB runs: the config's `ferretdbGoEnv` and `ferretdbNice` unless given. */
+export interface FerretdbOptions {
+  /** Where to listen; a free loopback port unless given. */
+  listenAddr?: string;
+  /** Its Go runtime settings (FERRETDB_GO_DEFAULTS unless the operator set them). */
+  goEnv?: Readonly<Record<string, string>>;
+  /** Its niceness, 0–19 (FERRETDB_NICE_DEFAULT); 0 runs it at smx's own priority. */
+  nice?: number;
+}
+
+/** POSIX `nice`, where it is installed (coreutils, busybox, macOS). */
+const NICE_PATHS = ['/usr/bin/nice', '/bin/nice'];
+function niceBinary(): string | undefined {
+  if (process.platform === 'win32') return undefined;
+  return NICE_PATHS.find((p) => {
+    try {
+      fs.accessSync(p, fs.constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
 /**
- * Starts FerretDB with its SQLite files in `dataDir`, on a free loopback port unless `listenAddr` names one, with
- * `goEnv` (the config's `ferretdbGoEnv`: FERRETDB_GO_DEFAULTS unless the operator set them) for its Go runtime.
+ * The command line that starts `binPath` at niceness `nice`: through `nice`, which execs it, so it keeps the pid smx
+ * signals and every thread of the Go runtime starts at that niceness (renicing after the start would miss the threads
+ * already running). Without a `nice` to run, at smx's priority, and the log says so.
  */
+function niced(binPath: string, args: string[], nice: number, logger: Logger): [string, string[]] {
+  if (nice === 0) return [binPath, args];
+  const nicePath = niceBinary();
+  if (nicePath) return [nicePath, ['-n', String(nice), binPath, ...args]];
+  logger.warn({ nice }, 'no nice command here: the embedded FerretDB runs at the same CPU priority as smx');
+  return [binPath, args];
+}
+
+/** Starts FerretDB with its SQLite files in `dataDir` (FerretdbOptions: where it listens, how it runs). */
 export async function startFerretdb(
   binPath: string,
   dataDir: string,
   logger: Logger,
-  listenAddr = '127.0.0.1:0',
-  goEnv: Readonly<Record<string, string>> = FERRETDB_GO_DEFAULTS,
+  opts: FerretdbOptions = {},
 ): Promise<RunningServer> {
+  const { listenAddr = '127.0.0.1:0', goEnv = FERRETDB_GO_DEFAULTS, nice = FERRETDB_NICE_DEFAULT } = opts;
   fs.mkdirSync(dataDir, { recursive: true });
   const args = ['--data-dir', dataDir, '--listen-addr', listenAddr, '--exit-with-stdin'];
-  const child: ChildProcess = spawn(binPath, args, {
+  const [cmd, argv] = niced(binPath, args, nice, logger);
+  const child: ChildProcess = spawn(cmd, argv, {
     stdio: ['pipe', 'pipe', 'pipe'],
     env: inheritedEnv(goEnv),
   });

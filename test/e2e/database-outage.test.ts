@@ -58,7 +58,7 @@ describe('when the database is unreachable', () => {
     expect(toUserFacing(err).message).toBe(MESSAGES.dbUnavailable);
 
     // Same address, same data directory: the driver reconnects by itself.
-    server = await startFerretdb(bin, dir, logger, server.address);
+    server = await startFerretdb(bin, dir, logger, { listenAddr: server.address });
     let lastStatus = 0;
     const deadline = Date.now() + 45000;
     while (lastStatus !== 200 && Date.now() < deadline) {
